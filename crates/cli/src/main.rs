@@ -1,0 +1,38 @@
+//! The `chokepoint` binary: parses flags and wires the libraries together. No domain logic here.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod exit;
+mod lists;
+mod matching;
+mod screen;
+
+#[derive(Parser)]
+#[command(name = "chokepoint", version, about = "Export-control compliance for semiconductors")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Screen a name (or a CSV of parties) against restricted-party lists.
+    Screen(screen::ScreenArgs),
+    /// Score two names (or a CSV of pairs) and explain the score.
+    Match(matching::MatchArgs),
+    /// Load, list, diff and update restricted-party lists.
+    #[command(subcommand)]
+    Lists(lists::ListsCommand),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Screen(args) => screen::run(args),
+        Command::Match(args) => matching::run(args),
+        Command::Lists(cmd) => lists::run(cmd),
+    };
+    exit::finish(result)
+}
