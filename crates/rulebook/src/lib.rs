@@ -1,1 +1,16 @@
-//! chokepoint-rulebook
+//! The rulebook: regulation as dated data.
+//!
+//! Rule files (`rules/<jurisdiction>/*.yaml`, format in `docs/rulebook.md`) are loaded, validated
+//! and compiled once; conditions are CEL expressions evaluated in three-valued (Kleene) logic, so a
+//! condition that needs an absent fact is *unknown* and names that fact.
+//!
+//! Architecture invariant: no regulatory number, date or country list lives in this crate; it
+//! only knows the *shape* of rules. It does no I/O beyond what its caller hands it.
+
+mod condition;
+mod load;
+mod record;
+
+pub use condition::{Condition, EvalContext, Evaluation, Tri};
+pub use load::{Jurisdiction, LoadError, Rulebook, SourceFile};
+pub use record::{Citation, Confidence, Kind, Posture, Rule};
