@@ -4,9 +4,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod check;
 mod exit;
 mod lists;
 mod matching;
+mod rules;
+mod rulebook_source;
 mod screen;
 
 #[derive(Parser)]
@@ -18,6 +21,13 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Determine, per jurisdiction, whether a shipment needs a licence — why, and as of which date.
+    Check(check::CheckArgs),
+    /// Classify a shipment's item against every regime's control list.
+    Classify(check::ClassifyArgs),
+    /// Check, list and show the rules of the rulebook.
+    #[command(subcommand)]
+    Rules(rules::RulesCommand),
     /// Screen a name (or a CSV of parties) against restricted-party lists.
     Screen(screen::ScreenArgs),
     /// Score two names (or a CSV of pairs) and explain the score.
@@ -30,6 +40,9 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Classify(args) => check::classify(args),
+        Command::Rules(cmd) => rules::run(cmd),
         Command::Screen(args) => screen::run(args),
         Command::Match(args) => matching::run(args),
         Command::Lists(cmd) => lists::run(cmd),

@@ -1,0 +1,233 @@
+//! `chokepoint check` and `chokepoint classify`.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use chokepoint_engine::{Determination, Options, Outcome, Report};
+use chokepoint_model::{parse_shipment, Format, Shipment};
+use chokepoint_rulebook::{Posture, Rulebook};
+use chrono::NaiveDate;
+
+use crate::exit::{BadInput, DECIDED, UNDETERMINED};
+use crate::rulebook_source::{load_catalog, load_rulebook, RulebookArgs};
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// The shipment file (.json or .toml; format in docs/transaction.md).
+    pub file: PathBuf,
+    /// Answer as of this date (YYYY-MM-DD); default: the shipment's date, else today.
+    #[arg(long)]
+    pub date: Option<String>,
+    /// `enforced` (the government's announced enforcement) or `as-written` (the text in force).
+    #[arg(long, default_value = "enforced")]
+    pub posture: String,
+    /// Only these jurisdictions (repeatable), e.g. --jurisdiction US.
+    #[arg(long = "jurisdiction")]
+    pub jurisdictions: Vec<String>,
+    /// Print the JSON report (the stable contract in docs/output.md).
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub rulebook: RulebookArgs,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ClassifyArgs {
+    /// The shipment file (.json or .toml).
+    pub file: PathBuf,
+    #[arg(long)]
+    pub date: Option<String>,
+    #[arg(long, default_value = "enforced")]
+    pub posture: String,
+    #[arg(long = "jurisdiction")]
+    pub jurisdictions: Vec<String>,
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub rulebook: RulebookArgs,
+}
+
+/// Reads and validates a shipment file; every problem is `BadInput` (exit 2).
+pub fn read_shipment(path: &std::path::Path, book: &Rulebook, rb: &RulebookArgs) -> anyhow::Result<Shipment> {
+    let name = path.display().to_string();
+    let format = Format::from_path(&name)
+        .ok_or_else(|| BadInput(format!("{name}: expected a .json or .toml file")))?;
+    let text = std::fs::read_to_string(path).map_err(|e| BadInput(format!("{name}: {e}")))?;
+    let catalog = load_catalog(rb)?;
+    parse_shipment(&text, format, &name, &book.vocabulary, &catalog).map_err(|e| BadInput(e.to_string()).into())
+}
+
+fn options(date: &Option<String>, posture: &str, jurisdictions: &[String], shipment: &Shipment) -> anyhow::Result<Options> {
+    let as_of = match date {
+        Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map_err(|_| BadInput(format!("--date: `{d}` is not a date YYYY-MM-DD")))?,
+        None => shipment.date.unwrap_or_else(|| chrono::Local::now().date_naive()),
+    };
+    let posture = Posture::parse(posture)
+        .ok_or_else(|| BadInput(format!("--posture: `{posture}` is not one of: enforced, as-written")))?;
+    Ok(Options {
+        as_of,
+        posture,
+        jurisdictions: (!jurisdictions.is_empty()).then(|| jurisdictions.to_vec()),
+    })
+}
+
+pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
+    let book = load_rulebook(&args.rulebook)?;
+    let shipment = read_shipment(&args.file, &book, &args.rulebook)?;
+    let opts = options(&args.date, &args.posture, &args.jurisdictions, &shipment)?;
+    let report = chokepoint_engine::determine(&book, &shipment, &opts);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", render_report(&report, &args.file.display().to_string()));
+    }
+    Ok(exit_code(&report))
+}
+
+/// 0 when every determination is decided, 3 when any is undetermined.
+pub fn exit_code(report: &Report) -> u8 {
+    if report.determinations.iter().any(|d| d.outcome == Outcome::Undetermined) {
+        UNDETERMINED
+    } else {
+        DECIDED
+    }
+}
+
+pub fn classify(args: ClassifyArgs) -> anyhow::Result<u8> {
+    let book = load_rulebook(&args.rulebook)?;
+    let shipment = read_shipment(&args.file, &book, &args.rulebook)?;
+    let opts = options(&args.date, &args.posture, &args.jurisdictions, &shipment)?;
+    let result = chokepoint_engine::classify(&book, &shipment, &opts);
+    let undecided = result.iter().any(|c| !c.missing.is_empty());
+    if args.json {
+        let out: Vec<_> = result
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "jurisdiction": c.jurisdiction,
+                    "classifications": c.labels,
+                    "entries": c.entries.iter().filter(|e| e.status != chokepoint_rulebook::Tri::False || e.excluded_by.is_some()).map(|e| serde_json::json!({
+                        "rule": e.rule_id, "label": e.label, "status": e.status.as_str(),
+                        "facts": e.facts, "missing": e.missing, "excluded_by": e.excluded_by,
+                    })).collect::<Vec<_>>(),
+                    "missing": c.missing,
+                })
+            })
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({"as_of": opts.as_of.to_string(), "posture": opts.posture.as_str(), "rulebook": {"version": book.version}, "classifications": out}))?
+        );
+    } else {
+        println!("as of {} · posture: {}", opts.as_of, opts.posture.as_str());
+        for c in &result {
+            let labels = if c.labels.is_empty() { "none of its control entries".to_string() } else { c.labels.join(", ") };
+            println!("{:<3} {labels}", c.jurisdiction);
+            for e in c.entries.iter().filter(|e| e.status == chokepoint_rulebook::Tri::True) {
+                println!("    {} [{}] {}", e.label, e.rule_id, e.facts.join("; "));
+            }
+            for e in c.entries.iter().filter(|e| e.status == chokepoint_rulebook::Tri::Unknown) {
+                println!("    {} [{}] undecided", e.label, e.rule_id);
+            }
+            for m in &c.missing {
+                println!("    need: {m}");
+            }
+        }
+    }
+    Ok(if undecided { UNDETERMINED } else { DECIDED })
+}
+
+fn verdict(d: &Determination) -> &'static str {
+    match d.outcome {
+        Outcome::LicenceRequired => "LICENCE REQUIRED",
+        Outcome::NoLicenceRequired => "NO LICENCE REQUIRED",
+        Outcome::Undetermined => "UNDETERMINED",
+    }
+}
+
+/// The human report: one verdict line per regime first, then each regime's reasons.
+pub fn render_report(r: &Report, source: &str) -> String {
+    let mut o = String::new();
+    let s = &r.shipment;
+    let item = match &s.catalog {
+        Some(c) => format!("{} ({c})", s.item_kind),
+        None => s.item_kind.clone(),
+    };
+    let _ = writeln!(o, "{source}: {item}, {} → {}", s.ship_from, s.destination);
+    let _ = writeln!(o, "as of {} · posture: {} · rulebook {}", r.as_of, r.posture, r.rulebook.version);
+    let _ = writeln!(o);
+    for d in &r.determinations {
+        let mut line = format!("  {:<3} {}", d.jurisdiction, verdict(d));
+        if let Some(p) = &d.policy {
+            let _ = write!(line, " · policy: {}", p.replace('_', " "));
+        }
+        if !d.classifications.is_empty() {
+            let _ = write!(line, " · {}", d.classifications.join(", "));
+        }
+        let _ = write!(line, " · confidence: {}", d.confidence);
+        let _ = writeln!(o, "{line}");
+    }
+    for n in &r.not_reached {
+        let _ = writeln!(o, "  {:<3} not reached", n.jurisdiction);
+    }
+    for d in &r.determinations {
+        let _ = writeln!(o);
+        let _ = writeln!(o, "{} — {}: {}", d.jurisdiction, d.law, verdict(d));
+        for kind in ["reach", "classification", "note", "requirement", "policy"] {
+            let reasons: Vec<_> = d.reasons.iter().filter(|x| x.kind == kind).collect();
+            if reasons.is_empty() {
+                continue;
+            }
+            let heading = match kind {
+                "reach" => "why the law reaches it",
+                "classification" => "classification",
+                "note" => "notes applied",
+                "requirement" => "licence requirements",
+                _ => "review policy",
+            };
+            let _ = writeln!(o, "  {heading}:");
+            for x in reasons {
+                let _ = writeln!(o, "    • {}", x.text);
+                let _ = writeln!(o, "      [{}] {} ({})", x.rule, x.cite, x.confidence);
+                if !x.facts.is_empty() {
+                    let _ = writeln!(o, "      facts: {}", x.facts.join("; "));
+                }
+            }
+        }
+        if !d.exceptions.is_empty() {
+            let _ = writeln!(o, "  licence exceptions that may overcome it (never applied automatically):");
+            for x in &d.exceptions {
+                let status = if x.status == "available" { "eligible" } else { "possibly eligible" };
+                let _ = writeln!(o, "    • {} — {} ({status}) [{}] {}", x.code, x.title, x.rule, x.cite);
+                if let Some(c) = &x.conditions {
+                    let _ = writeln!(o, "      conditions: {c}");
+                }
+                for m in &x.missing {
+                    let _ = writeln!(o, "      need: {m}");
+                }
+            }
+        }
+        if !d.missing.is_empty() {
+            let heading = if d.outcome == Outcome::Undetermined { "undetermined — give these facts" } else { "facts that could add requirements" };
+            let _ = writeln!(o, "  {heading}:");
+            for m in &d.missing {
+                let _ = writeln!(o, "    • {m}");
+            }
+        }
+        for u in &d.undecided_classifications {
+            let _ = writeln!(o, "  undecided: {} [{}] needs {}", u.classification, u.rule, u.missing.join("; "));
+        }
+        for e in &d.rule_errors {
+            let _ = writeln!(o, "  rule error (treated as unknown): {e}");
+        }
+    }
+    for n in &r.not_reached {
+        let _ = writeln!(o);
+        let _ = writeln!(o, "{} — {}: not reached", n.jurisdiction, n.law);
+        for x in &n.why {
+            let _ = writeln!(o, "    • {} [{}]", x.text, x.rule);
+        }
+    }
+    o
+}

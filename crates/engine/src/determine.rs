@@ -1,0 +1,642 @@
+//! The determination pipeline: reach → classification → licence requirements (by classification,
+//! end use, end user) → review policy → licence exceptions → outcome. Generic over jurisdictions.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chokepoint_model::{Party, Shipment};
+use chokepoint_rulebook::{Condition, Confidence, EvalContext, Evaluation, Jurisdiction, Kind, Posture, Rule, Rulebook, Tri};
+use chrono::NaiveDate;
+use serde_json::{json, Map, Value};
+
+use crate::report::*;
+
+/// How to run a determination.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The date the answer is given as of.
+    pub as_of: NaiveDate,
+    pub posture: Posture,
+    /// Restrict to these jurisdictions (codes); `None` = every jurisdiction in the rulebook.
+    pub jurisdictions: Option<Vec<String>>,
+}
+
+/// The classification of the item under one jurisdiction.
+#[derive(Debug, Clone)]
+pub struct Classification {
+    pub jurisdiction: String,
+    /// Labels met (computed or declared).
+    pub labels: Vec<String>,
+    /// Per control entry in force: its status and explanation.
+    pub entries: Vec<EntryStatus>,
+    pub missing: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EntryStatus {
+    pub rule_id: String,
+    pub label: String,
+    pub status: Tri,
+    pub facts: Vec<String>,
+    pub missing: Vec<String>,
+    /// The note that took the item out, if any.
+    pub excluded_by: Option<String>,
+}
+
+/// Everything computed for one jurisdiction before the outcome is written.
+struct Assessment<'r> {
+    jurisdiction: &'r Jurisdiction,
+    ctx: EvalContext,
+    /// Missing inputs of derived facts (`item.tpp` → `item.performance`).
+    derived_missing: BTreeMap<String, Vec<String>>,
+    entries: Vec<(&'r Rule, EntryStatus)>,
+    declared: Vec<String>,
+    rule_errors: Vec<String>,
+}
+
+/// Determines the shipment under every jurisdiction (or those in `options`).
+pub fn determine(book: &Rulebook, shipment: &Shipment, options: &Options) -> Report {
+    let mut assessments: Vec<Assessment> = selected(book, options)
+        .map(|j| assess(book, j, shipment, options))
+        .collect();
+    // Every jurisdiction's classification is visible to every other (`classified_any`).
+    let all_labels: Map<String, Value> = assessments
+        .iter()
+        .map(|a| (a.jurisdiction.code.clone(), json!(a.labels())))
+        .collect();
+    let mut determinations = Vec::new();
+    let mut not_reached = Vec::new();
+    for a in &mut assessments {
+        a.ctx.set("classified_any", Value::Object(all_labels.clone()));
+        match decide(book, a, options) {
+            Decided::Determination(d) => determinations.push(*d),
+            Decided::NotReached(n) => not_reached.push(n),
+        }
+    }
+    Report {
+        as_of: options.as_of.to_string(),
+        posture: options.posture.as_str().to_string(),
+        rulebook: RulebookRef { version: book.version.clone() },
+        shipment: ShipmentRef {
+            id: shipment.id.clone(),
+            ship_from: shipment.ship_from.clone(),
+            destination: shipment.destination.clone(),
+            item_kind: shipment.item.kind.clone(),
+            catalog: shipment.item.catalog.clone(),
+        },
+        determinations,
+        not_reached,
+    }
+}
+
+/// Classifies the item under every jurisdiction (or those in `options`), without deciding
+/// licence requirements.
+pub fn classify(book: &Rulebook, shipment: &Shipment, options: &Options) -> Vec<Classification> {
+    selected(book, options)
+        .map(|j| {
+            let a = assess(book, j, shipment, options);
+            let missing = a.classification_missing(book);
+            Classification {
+                jurisdiction: j.code.clone(),
+                labels: a.labels(),
+                entries: a.entries.iter().map(|(_, s)| s.clone()).collect(),
+                missing,
+            }
+        })
+        .collect()
+}
+
+fn selected<'b>(book: &'b Rulebook, options: &'b Options) -> impl Iterator<Item = &'b Jurisdiction> {
+    book.jurisdictions.iter().filter(move |j| {
+        options
+            .jurisdictions
+            .as_ref()
+            .is_none_or(|list| list.iter().any(|c| c.eq_ignore_ascii_case(&j.code)))
+    })
+}
+
+impl Assessment<'_> {
+    fn labels(&self) -> Vec<String> {
+        let mut labels: BTreeSet<String> = self
+            .entries
+            .iter()
+            .filter(|(_, s)| s.status == Tri::True)
+            .map(|(_, s)| s.label.clone())
+            .collect();
+        labels.extend(self.declared.iter().cloned());
+        labels.into_iter().collect()
+    }
+
+    /// Status of "the item meets one of `labels`" (a label also matches its sub-paragraphs).
+    fn meets_any(&self, labels: &[String]) -> (Tri, Vec<String>) {
+        let matches = |have: &str| {
+            labels
+                .iter()
+                .any(|l| have == l || have.starts_with(&format!("{l}.")))
+        };
+        if self.declared.iter().any(|d| matches(d)) {
+            return (Tri::True, Vec::new());
+        }
+        let mut status = Tri::False;
+        let mut missing = Vec::new();
+        for (rule, s) in &self.entries {
+            if matches(&s.label) || rule.paragraph.as_deref().is_some_and(matches) {
+                status = status.or(s.status);
+                if s.status == Tri::Unknown {
+                    missing.extend(s.missing.iter().cloned());
+                }
+            }
+        }
+        if status != Tri::Unknown {
+            missing.clear();
+        }
+        (status, missing)
+    }
+
+    fn classification_missing(&self, book: &Rulebook) -> Vec<String> {
+        let raw: Vec<String> = self
+            .entries
+            .iter()
+            .filter(|(_, s)| s.status == Tri::Unknown)
+            .flat_map(|(_, s)| s.missing.iter().cloned())
+            .collect();
+        self.describe_missing(book, raw)
+    }
+
+    /// Expands derived facts into the inputs they need and describes each fact.
+    fn describe_missing(&self, book: &Rulebook, raw: impl IntoIterator<Item = String>) -> Vec<String> {
+        let mut out = BTreeSet::new();
+        let mut stack: Vec<String> = raw.into_iter().collect();
+        let mut seen = BTreeSet::new();
+        while let Some(path) = stack.pop() {
+            if !seen.insert(path.clone()) {
+                continue;
+            }
+            if let Some(inputs) = self.derived_missing.get(&path) {
+                stack.extend(inputs.iter().cloned());
+                continue;
+            }
+            if path == "classified" {
+                for (_, s) in &self.entries {
+                    if s.status == Tri::Unknown {
+                        stack.extend(s.missing.iter().cloned());
+                    }
+                }
+                continue;
+            }
+            let path = path
+                .strip_suffix("_groups")
+                .map(str::to_string)
+                .unwrap_or(path);
+            let path = if path.ends_with(".groups") {
+                path.replace(".groups", ".country")
+            } else {
+                path
+            };
+            match book.vocabulary.describe_fact(&path) {
+                Some(doc) => out.insert(format!("{path}: {doc}")),
+                None => out.insert(path),
+            };
+        }
+        out.into_iter().collect()
+    }
+}
+
+fn assess<'r>(book: &'r Rulebook, j: &'r Jurisdiction, s: &Shipment, o: &Options) -> Assessment<'r> {
+    let (date, posture) = (o.as_of, o.posture);
+    let country = |c: &str| -> Value {
+        let treated = j
+            .treated_as(c, date, posture)
+            .and_then(|r| r.treated_as.clone())
+            .unwrap_or_else(|| c.to_string());
+        json!({ "country": c, "treated_as": treated, "groups": j.groups_of(&treated, date, posture) })
+    };
+    let groups = |c: &str| -> Value { country(c)["groups"].clone() };
+
+    let mut ctx = EvalContext::new();
+    ctx.set("as_of", json!(date.to_string()));
+    ctx.set("posture", json!(posture.as_str()));
+    ctx.set("jurisdiction", json!(j.code));
+    ctx.set("ship_from", country(&s.ship_from));
+    ctx.set("destination", country(&s.destination));
+
+    let party_value = |p: &Party| -> Value {
+        let mut m = Map::new();
+        if let Some(n) = &p.name {
+            m.insert("name".into(), json!(n));
+        }
+        for (key, val) in [
+            ("country", &p.country),
+            ("headquarters", &p.headquarters),
+            ("parent_headquarters", &p.parent_headquarters),
+        ] {
+            if let Some(c) = val {
+                m.insert(key.into(), json!(c));
+                let gkey = if key == "country" { "groups".to_string() } else { format!("{key}_groups") };
+                m.insert(gkey, groups(c));
+            }
+        }
+        if let Some(lists) = &p.lists {
+            m.insert("lists".into(), json!(lists.iter().map(|l| &l.list).collect::<Vec<_>>()));
+            let mut fns: Vec<u8> = lists.iter().flat_map(|l| l.footnotes.iter().copied()).collect();
+            fns.sort_unstable();
+            fns.dedup();
+            m.insert("entity_list_footnotes".into(), json!(fns));
+        }
+        if let Some(b) = p.owned_50pct_by_listed {
+            m.insert("owned_50pct_by_listed".into(), json!(b));
+        }
+        Value::Object(m)
+    };
+    let mut parties = Map::new();
+    for (role, p) in s.parties.iter() {
+        if role == "intermediate_consignee" {
+            continue;
+        }
+        parties.insert(role.into(), party_value(p));
+    }
+    parties.insert(
+        "intermediate_consignees".into(),
+        Value::Array(s.parties.intermediate_consignees.iter().map(party_value).collect()),
+    );
+    ctx.set("parties", Value::Object(parties));
+
+    // A convenience view over all parties; present only where every party gives the fact.
+    let all: Vec<&Party> = s.parties.iter().map(|(_, p)| p).collect();
+    let mut any = Map::new();
+    if !all.is_empty() && all.iter().all(|p| p.lists.is_some()) {
+        let mut lists = BTreeSet::new();
+        let mut fns = BTreeSet::new();
+        for p in &all {
+            for l in p.lists.iter().flatten() {
+                lists.insert(l.list.clone());
+                fns.extend(l.footnotes.iter().copied());
+            }
+        }
+        any.insert("lists".into(), json!(lists));
+        any.insert("entity_list_footnotes".into(), json!(fns));
+    }
+    if !all.is_empty() && all.iter().all(|p| p.headquarters.is_some() && p.parent_headquarters.is_some()) {
+        let mut hq = BTreeSet::new();
+        for p in &all {
+            for c in [&p.headquarters, &p.parent_headquarters].into_iter().flatten() {
+                if let Value::Array(g) = groups(c) {
+                    hq.extend(g.into_iter().filter_map(|v| v.as_str().map(str::to_string)));
+                }
+                hq.insert(format!("country:{c}"));
+            }
+        }
+        any.insert("headquarters_groups".into(), json!(hq));
+    }
+    ctx.set("any_party", Value::Object(any));
+
+    if let Some(e) = &s.exporter {
+        let mut m = Map::new();
+        if let Some(b) = e.us_person {
+            m.insert("us_person".into(), json!(b));
+        }
+        for (key, val) in [("headquarters", &e.headquarters), ("parent_headquarters", &e.parent_headquarters)] {
+            if let Some(c) = val {
+                m.insert(key.into(), json!(c));
+                m.insert(format!("{key}_groups"), groups(c));
+            }
+        }
+        ctx.set("exporter", Value::Object(m));
+    } else {
+        ctx.set("exporter", json!({}));
+    }
+    if let Some(e) = &s.end_uses {
+        ctx.set("end_uses", json!(e));
+    } else {
+        ctx.unset("end_uses");
+    }
+    ctx.set("informed", json!(s.informed));
+
+    let mut item = s.item.facts.clone();
+    item.insert("kind".into(), json!(s.item.kind));
+    if let Some(c) = &s.item.catalog {
+        item.insert("catalog".into(), json!(c));
+    }
+    ctx.set("item", Value::Object(item.clone()));
+
+    // Derived quantities, in file order; a given value wins over a derived one.
+    let mut rule_errors = Vec::new();
+    let mut derived_missing = BTreeMap::new();
+    for r in j.in_force(Kind::Derived, date, posture) {
+        let (Some(target), Some(expr)) = (&r.target, &r.expr) else { continue };
+        if item.contains_key(target) {
+            continue;
+        }
+        match expr.value(&ctx) {
+            Ok(v) if !v.is_null() => {
+                item.insert(target.clone(), v);
+                ctx.set("item", Value::Object(item.clone()));
+            }
+            Ok(_) => {}
+            Err(ev) => {
+                if let Some(e) = ev.error {
+                    // e.g. division by zero or an empty list: not a missing fact, but not a value.
+                    rule_errors.push(format!("{} ({}:{}): {e}", r.id, r.file, r.line));
+                }
+                derived_missing.insert(format!("item.{target}"), ev.missing);
+            }
+        }
+    }
+
+    // Classification: control entries, then the notes that take items out.
+    let mut entries: Vec<(&Rule, EntryStatus)> = Vec::new();
+    for r in j.in_force(Kind::ControlEntry, date, posture) {
+        let ev = eval(r, &ctx, &mut rule_errors);
+        entries.push((
+            r,
+            EntryStatus {
+                rule_id: r.id.clone(),
+                label: r.label().to_string(),
+                status: ev.value,
+                facts: facts(r.condition.as_ref(), &ctx),
+                missing: ev.missing,
+                excluded_by: None,
+            },
+        ));
+    }
+    for note in j.in_force(Kind::ControlNote, date, posture) {
+        let targets: Vec<usize> = entries
+            .iter()
+            .enumerate()
+            .filter(|(_, (r, s))| note.excludes.contains(&r.id) && s.status != Tri::False)
+            .map(|(i, _)| i)
+            .collect();
+        if targets.is_empty() {
+            continue;
+        }
+        let ev = eval(note, &ctx, &mut rule_errors);
+        for i in targets {
+            let s = &mut entries[i].1;
+            match ev.value {
+                Tri::True => {
+                    s.status = Tri::False;
+                    s.excluded_by = Some(note.id.clone());
+                }
+                Tri::Unknown => {
+                    // Met unless the note applies, and whether it applies is unknown.
+                    s.status = Tri::Unknown;
+                    s.missing.extend(ev.missing.iter().cloned());
+                    s.excluded_by = Some(format!("{} (unknown)", note.id));
+                }
+                Tri::False => {}
+            }
+        }
+    }
+    let declared = s.item.classifications.get(&j.code).cloned().unwrap_or_default();
+    let mut a = Assessment { jurisdiction: j, ctx, derived_missing, entries, declared, rule_errors };
+    let labels = a.labels();
+    if a.entries.iter().any(|(_, s)| s.status == Tri::Unknown) {
+        a.ctx.unset("classified");
+    } else {
+        a.ctx.set("classified", json!(labels));
+    }
+    let _ = book;
+    a
+}
+
+fn eval(r: &Rule, ctx: &EvalContext, errors: &mut Vec<String>) -> Evaluation {
+    let ev = match &r.condition {
+        Some(c) => c.eval(ctx),
+        None => Evaluation { value: Tri::True, missing: Vec::new(), error: None },
+    };
+    if let Some(e) = &ev.error {
+        errors.push(format!("{} ({}:{}): {e}", r.id, r.file, r.line));
+    }
+    ev
+}
+
+fn facts(c: Option<&Condition>, ctx: &EvalContext) -> Vec<String> {
+    c.map(|c| {
+        c.explain(ctx)
+            .into_iter()
+            .filter(|(p, _)| !matches!(p.as_str(), "item.kind" | "as_of" | "posture" | "jurisdiction"))
+            .map(|(p, v)| format!("{p} = {v}"))
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+fn reason(r: &Rule, kind: &str, text: String, facts: Vec<String>) -> Reason {
+    Reason {
+        rule: r.id.clone(),
+        cite: r.cite(),
+        text,
+        kind: kind.to_string(),
+        confidence: r.confidence.as_str().to_string(),
+        facts,
+    }
+}
+
+enum Decided {
+    Determination(Box<Determination>),
+    NotReached(NotReached),
+}
+
+fn decide(book: &Rulebook, a: &mut Assessment, o: &Options) -> Decided {
+    let (date, posture) = (o.as_of, o.posture);
+    let j = a.jurisdiction;
+    let mut relied: Vec<Confidence> = Vec::new();
+    let mut reasons = Vec::new();
+    let mut missing_raw: Vec<String> = Vec::new();
+    let mut rule_errors = std::mem::take(&mut a.rule_errors);
+
+    // 1. Reach.
+    let mut reach = Tri::False;
+    let mut reach_missing = Vec::new();
+    let mut reach_false = Vec::new();
+    for r in j.in_force(Kind::Reach, date, posture) {
+        let ev = eval(r, &a.ctx, &mut rule_errors);
+        match ev.value {
+            Tri::True => {
+                relied.push(r.confidence);
+                reasons.push(reason(r, "reach", r.title.clone(), facts(r.condition.as_ref(), &a.ctx)));
+            }
+            Tri::Unknown => reach_missing.extend(ev.missing),
+            Tri::False => reach_false.push(reason(r, "reach", format!("not met: {}", r.title), facts(r.condition.as_ref(), &a.ctx))),
+        }
+        reach = reach.or(ev.value);
+    }
+    if reach == Tri::False {
+        return Decided::NotReached(NotReached { jurisdiction: j.code.clone(), law: j.law.clone(), why: reach_false });
+    }
+    if reach == Tri::Unknown {
+        missing_raw.extend(reach_missing);
+        relied.extend(j.in_force(Kind::Reach, date, posture).map(|r| r.confidence));
+    }
+
+    // 2. Classification.
+    let classifications = a.labels();
+    let mut undecided = Vec::new();
+    for (r, s) in &a.entries {
+        match s.status {
+            Tri::True => {
+                relied.push(r.confidence);
+                reasons.push(reason(r, "classification", format!("meets {}: {}", s.label, r.title), s.facts.clone()));
+            }
+            Tri::Unknown => undecided.push(Undecided {
+                classification: s.label.clone(),
+                rule: r.id.clone(),
+                missing: a.describe_missing(book, s.missing.clone()),
+            }),
+            Tri::False => {
+                if let Some(note) = &s.excluded_by {
+                    if let Some(n) = j.rules.iter().find(|n| &n.id == note) {
+                        reasons.push(reason(n, "note", format!("{} does not apply: {}", s.label, n.title), facts(n.condition.as_ref(), &a.ctx)));
+                        relied.push(n.confidence);
+                    }
+                }
+            }
+        }
+    }
+    for d in &a.declared {
+        reasons.push(Reason {
+            rule: "declared".into(),
+            cite: "classification declared in the shipment".into(),
+            text: format!("{d} (declared by the exporter, not derived by chokepoint)"),
+            kind: "classification".into(),
+            confidence: "declared".into(),
+            facts: Vec::new(),
+        });
+    }
+
+    // 3–5. Licence requirements: by classification, end use and end user.
+    let mut holding: Vec<&Rule> = Vec::new();
+    let mut any_unknown = reach == Tri::Unknown;
+    for r in j.in_force(Kind::LicenceRequirement, date, posture) {
+        let (applies, applies_missing) = match &r.applies_to {
+            None => (Tri::True, Vec::new()),
+            Some(labels) => a.meets_any(labels),
+        };
+        if applies == Tri::False {
+            continue;
+        }
+        let ev = eval(r, &a.ctx, &mut rule_errors);
+        let status = reach.and(applies).and(ev.value);
+        match status {
+            Tri::True => {
+                holding.push(r);
+                relied.push(r.confidence);
+                let mut text = r.title.clone();
+                if let Some(reason_code) = &r.reason {
+                    text = format!("[{reason_code}] {text}");
+                }
+                reasons.push(reason(r, "requirement", text, facts(r.condition.as_ref(), &a.ctx)));
+            }
+            Tri::Unknown => {
+                any_unknown = true;
+                relied.push(r.confidence);
+                if applies == Tri::Unknown {
+                    missing_raw.extend(applies_missing);
+                }
+                missing_raw.extend(ev.missing);
+            }
+            Tri::False => relied.push(r.confidence),
+        }
+    }
+
+    // 6. Review policy: per requirement, the highest-priority true policy record; overall the strictest.
+    let mut policy: Option<(u8, String)> = None;
+    for req in &holding {
+        let mut best: Option<(i64, u8, &Rule)> = None;
+        for p in j.in_force(Kind::ReviewPolicy, date, posture) {
+            if !p.applies_to_requirements.contains(&req.id) {
+                continue;
+            }
+            let ev = eval(p, &a.ctx, &mut rule_errors);
+            if ev.value != Tri::True {
+                continue;
+            }
+            let rank = p.policy.as_deref().and_then(policy_rank).unwrap_or(0);
+            if best.is_none_or(|(pr, rk, _)| (p.priority, rank) > (pr, rk)) {
+                best = Some((p.priority, rank, p));
+            }
+        }
+        let chosen: Option<String> = match best {
+            Some((_, _, p)) => {
+                relied.push(p.confidence);
+                let name = p.policy.clone().unwrap_or_default();
+                reasons.push(reason(p, "policy", format!("{} for {}: {}", name.replace('_', " "), req.id, p.title), facts(p.condition.as_ref(), &a.ctx)));
+                Some(name)
+            }
+            None => req.policy.as_ref().and_then(|p| {
+                if policy_rank(p).is_some() {
+                    Some(p.clone())
+                } else {
+                    j.rules.iter().find(|r| &r.id == p).and_then(|r| r.policy.clone())
+                }
+            }),
+        };
+        if let Some(name) = chosen {
+            let rank = policy_rank(&name).unwrap_or(0);
+            if policy.as_ref().is_none_or(|(r, _)| rank > *r) {
+                policy = Some((rank, name));
+            }
+        }
+    }
+
+    // 7. Licence exceptions that may overcome the requirements that hold.
+    let mut exceptions = Vec::new();
+    for x in j.in_force(Kind::LicenceException, date, posture) {
+        let overcomes: Vec<String> = holding
+            .iter()
+            .filter(|h| x.applies_to_requirements.contains(&h.id))
+            .map(|h| h.id.clone())
+            .collect();
+        if overcomes.is_empty() {
+            continue;
+        }
+        let ev = eval(x, &a.ctx, &mut rule_errors);
+        let status = match ev.value {
+            Tri::True => "available",
+            Tri::Unknown => "possibly_available",
+            Tri::False => continue,
+        };
+        exceptions.push(ExceptionOption {
+            code: x.code.clone().unwrap_or_default(),
+            rule: x.id.clone(),
+            cite: x.cite(),
+            title: x.title.clone(),
+            status: status.into(),
+            conditions: x.conditions_text.clone(),
+            overcomes,
+            missing: a.describe_missing(book, ev.missing),
+        });
+    }
+
+    // 8. Outcome.
+    let outcome = if !holding.is_empty() {
+        Outcome::LicenceRequired
+    } else if any_unknown {
+        Outcome::Undetermined
+    } else {
+        Outcome::NoLicenceRequired
+    };
+    let missing = a.describe_missing(book, missing_raw);
+    let confidence = relied.into_iter().min().unwrap_or(Confidence::Verified).as_str().to_string();
+    Decided::Determination(Box::new(Determination {
+        jurisdiction: j.code.clone(),
+        law: j.law.clone(),
+        outcome,
+        licence_required: match outcome {
+            Outcome::LicenceRequired => Some(true),
+            Outcome::NoLicenceRequired => Some(false),
+            Outcome::Undetermined => None,
+        },
+        classifications,
+        reasons,
+        policy: policy.map(|(_, p)| p),
+        exceptions,
+        missing,
+        confidence,
+        undecided_classifications: undecided,
+        rule_errors,
+    }))
+}
+
+fn policy_rank(p: &str) -> Option<u8> {
+    chokepoint_rulebook::policy_rank(p)
+}
