@@ -1,0 +1,252 @@
+//! Name-level scoring: align the tokens of two names and explain every step.
+//!
+//! **Alignment.** Every query token is compared with every list token ([`compare`]); adjacent
+//! pairs are also compared joined (`al qaida` vs `alqaida`, `jsc argument` vs `jscargument`). The
+//! pairings are taken greedily, best first (similarity × weight), each token used once. Token order
+//! is free.
+//!
+//! **Score.** A weighted Dice over both names:
+//!
+//! ```text
+//!            Σ_aligned sim · (w_query + w_list)
+//! score = ───────────────────────────────────────────────
+//!          Σ_aligned (w_query + w_list) + Σ_unaligned w
+//! ```
+//!
+//! so every token of either name that found no partner pulls the score down in proportion to its
+//! weight, and a legal form (weight 0.02) neither helps nor hurts. When no aligned pair holds a
+//! token that counts as evidence ([`TokenClass::is_evidence`]) the score is 0: "CORP" against
+//! "CORP" is not a match. The score is symmetric in its two names when the weights are.
+
+use serde::Serialize;
+use smallvec::SmallVec;
+
+use crate::normalize::TokenClass;
+use crate::similarity::{compare, Method, TokInfo};
+
+/// Limits the alignment to the first tokens of very long names (list "names" that are really
+/// descriptions); 24 tokens cover every real name.
+pub const MAX_TOKENS: usize = 24;
+
+/// How one token (or joined pair) of the query was aligned.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TokenMatch {
+    /// The query token(s), normalised.
+    pub query: String,
+    /// The list token(s) it aligned with; `None` when it found no partner.
+    pub matched: Option<String>,
+    pub method: Option<Method>,
+    /// Token similarity, 0..=1 (0 when unmatched).
+    pub similarity: f32,
+    /// Weight of the query side (rarity × class × length).
+    pub weight: f32,
+    /// Class of the query token (legal forms and stop words are not evidence).
+    pub class: TokenClass,
+}
+
+/// The explanation of a name score.
+#[derive(Debug, Clone, Serialize, PartialEq, Default)]
+pub struct NameExplanation {
+    /// One row per query token (joined tokens share a row).
+    pub tokens: Vec<TokenMatch>,
+    /// List tokens that found no query partner, with their weights.
+    pub unmatched_list_tokens: Vec<(String, f32)>,
+}
+
+#[derive(Debug, Clone)]
+struct Pair {
+    q: SmallVec<[u8; 2]>,
+    c: SmallVec<[u8; 2]>,
+    sim: f32,
+    method: Method,
+    weight: f32,
+}
+
+/// Aligns two token sequences and returns the score with its explanation.
+pub fn align(
+    q: &[&TokInfo],
+    qw: &[f32],
+    c: &[&TokInfo],
+    cw: &[f32],
+    explain: bool,
+) -> (f32, Option<NameExplanation>) {
+    let q = &q[..q.len().min(MAX_TOKENS)];
+    let c = &c[..c.len().min(MAX_TOKENS)];
+    if q.is_empty() || c.is_empty() {
+        return (0.0, explain.then(NameExplanation::default));
+    }
+    let mut pairs: SmallVec<[Pair; 32]> = SmallVec::new();
+    for (i, a) in q.iter().enumerate() {
+        for (j, b) in c.iter().enumerate() {
+            if let Some((sim, method)) = compare(a, b) {
+                pairs.push(Pair {
+                    q: SmallVec::from_slice(&[i as u8]),
+                    c: SmallVec::from_slice(&[j as u8]),
+                    sim,
+                    method,
+                    weight: qw[i] + cw[j],
+                });
+            }
+        }
+    }
+    // Joined query tokens against one list token, and one query token against joined list tokens.
+    for i in 0..q.len().saturating_sub(1) {
+        let joined = joined_info(q[i], q[i + 1]);
+        for (j, b) in c.iter().enumerate() {
+            if let Some((sim, m)) = compare(&joined, b) {
+                if m != Method::Initial {
+                    pairs.push(Pair {
+                        q: SmallVec::from_slice(&[i as u8, (i + 1) as u8]),
+                        c: SmallVec::from_slice(&[j as u8]),
+                        sim,
+                        method: Method::Joined,
+                        weight: qw[i] + qw[i + 1] + cw[j],
+                    });
+                }
+            }
+        }
+    }
+    for j in 0..c.len().saturating_sub(1) {
+        let joined = joined_info(c[j], c[j + 1]);
+        for (i, a) in q.iter().enumerate() {
+            if let Some((sim, m)) = compare(a, &joined) {
+                if m != Method::Initial {
+                    pairs.push(Pair {
+                        q: SmallVec::from_slice(&[i as u8]),
+                        c: SmallVec::from_slice(&[j as u8, (j + 1) as u8]),
+                        sim,
+                        method: Method::Split,
+                        weight: qw[i] + cw[j] + cw[j + 1],
+                    });
+                }
+            }
+        }
+    }
+    pairs.sort_by(|a, b| {
+        (b.sim * b.weight)
+            .total_cmp(&(a.sim * a.weight))
+            .then(b.sim.total_cmp(&a.sim))
+    });
+    let mut used_q: u32 = 0;
+    let mut used_c: u32 = 0;
+    let mut chosen: SmallVec<[usize; 16]> = SmallVec::new();
+    for (k, p) in pairs.iter().enumerate() {
+        let mq = p.q.iter().fold(0u32, |m, &i| m | 1 << i);
+        let mc = p.c.iter().fold(0u32, |m, &j| m | 1 << j);
+        if used_q & mq == 0 && used_c & mc == 0 {
+            used_q |= mq;
+            used_c |= mc;
+            chosen.push(k);
+        }
+    }
+    let mut matched = 0.0f32;
+    let mut total = 0.0f32;
+    let mut evidence = false;
+    for &k in &chosen {
+        let p = &pairs[k];
+        matched += p.sim * p.weight;
+        total += p.weight;
+        if p.q.iter().any(|&i| q[i as usize].class.is_evidence())
+            && p.c.iter().any(|&j| c[j as usize].class.is_evidence())
+        {
+            evidence = true;
+        }
+    }
+    for (i, w) in qw.iter().enumerate().take(q.len()) {
+        if used_q & (1 << i) == 0 {
+            total += w;
+        }
+    }
+    for (j, w) in cw.iter().enumerate().take(c.len()) {
+        if used_c & (1 << j) == 0 {
+            total += w;
+        }
+    }
+    let score = if evidence && total > 0.0 {
+        (matched / total).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    if !explain {
+        return (score, None);
+    }
+    let mut ex = NameExplanation::default();
+    let mut i = 0;
+    while i < q.len() {
+        let found = chosen
+            .iter()
+            .map(|&k| &pairs[k])
+            .find(|p| p.q[0] as usize == i);
+        match found {
+            Some(p) => {
+                ex.tokens.push(TokenMatch {
+                    query: p
+                        .q
+                        .iter()
+                        .map(|&x| q[x as usize].text.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    matched: Some(
+                        p.c.iter()
+                            .map(|&x| c[x as usize].text.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                    ),
+                    method: Some(p.method),
+                    similarity: p.sim,
+                    weight: p.q.iter().map(|&x| qw[x as usize]).sum(),
+                    class: q[i].class,
+                });
+                i += p.q.len();
+            }
+            None => {
+                ex.tokens.push(TokenMatch {
+                    query: q[i].text.clone(),
+                    matched: None,
+                    method: None,
+                    similarity: 0.0,
+                    weight: qw[i],
+                    class: q[i].class,
+                });
+                i += 1;
+            }
+        }
+    }
+    for (j, tok) in c.iter().enumerate() {
+        if used_c & (1 << j) == 0 {
+            ex.unmatched_list_tokens.push((tok.text.clone(), cw[j]));
+        }
+    }
+    (score, Some(ex))
+}
+
+fn joined_info(a: &TokInfo, b: &TokInfo) -> TokInfo {
+    let mut text = String::with_capacity(a.len + b.len);
+    text.push_str(&a.text);
+    text.push_str(&b.text);
+    let script = if a.script.vowels_unreliable() {
+        a.script
+    } else {
+        b.script
+    };
+    let mut info = TokInfo::light(&text, script);
+    // A joined token is a name token even when a part is a legal form ("jsc" + "argument").
+    info.class = TokenClass::Name;
+    info
+}
+
+/// Weight of a token when no list statistics are at hand: its class weight times a length
+/// factor (an initial says less than a word).
+pub fn static_weight(t: &TokInfo) -> f32 {
+    t.class.weight() * length_factor(t.len)
+}
+
+pub fn length_factor(len: usize) -> f32 {
+    match len {
+        0 => 0.0,
+        1 => 0.3,
+        2 => 0.6,
+        3 => 0.8,
+        _ => 1.0,
+    }
+}

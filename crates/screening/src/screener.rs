@@ -1,0 +1,711 @@
+//! The screener: an inverted index over every name of every list entry, candidate generation
+//! from it, and the scorer run on the candidates only.
+//!
+//! ## Index
+//! * **vocabulary** — every distinct normalised token, with its comparison features
+//!   ([`TokInfo`]), its document frequency and its weight;
+//! * **postings** — token → the names that contain it (one flat array, offsets per token);
+//! * **deletion neighbourhood** — a hash of each token of four or more letters and of each of
+//!   its one-letter deletions → tokens. Looking up a query token's own deletions finds every
+//!   list token within one substitution, insertion, deletion or adjacent transposition
+//!   (symmetric-delete, as in SymSpell), without scanning the vocabulary;
+//! * **consonant skeletons** → tokens, for queries written in Arabic, Hebrew, kana, Hangul,
+//!   Han, Thai or Indic scripts (and, the other way, for list tokens written in them);
+//! * **Double Metaphone codes** → tokens;
+//! * **identifiers** → entries.
+//!
+//! ## Query
+//! Each evidence token of the query (not a legal form or stop word) collects list tokens: itself,
+//! its deletion neighbours, its skeleton and phonetic twins, its halves when it splits into two
+//! list tokens (`jscargument` → `jsc` + `argument`), and its concatenation with the next query
+//! token (`al qaida` → `alqaida`). Each neighbour is verified with the token comparison before
+//! its postings are read. Names accumulate the weight of the query tokens they share; those
+//! holding at least a quarter of the query's evidence weight, best first and at most
+//! [`MAX_CANDIDATES`], are scored by [`align`], then qualified by entity type, date of birth,
+//! country and identifiers.
+
+use std::cell::RefCell;
+use std::hash::{Hash, Hasher};
+
+use chokepoint_lists::{ListEntry, NameKind};
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHasher};
+use serde::Serialize;
+
+use crate::normalize::normalize;
+use crate::qualifiers::{self, Qualifier, Schema};
+use crate::score::{align, length_factor, static_weight, NameExplanation};
+use crate::similarity::{compare, edit_budget, Method, TokInfo};
+
+/// Score at or above which a hit is a match.
+pub const DEFAULT_THRESHOLD: f32 = 0.80;
+/// Width of the review band below the threshold: hits in `[threshold − REVIEW_BAND, threshold)`
+/// are reported for a person to review.
+pub const REVIEW_BAND: f32 = 0.10;
+/// At most this many names are scored per query.
+pub const MAX_CANDIDATES: usize = 64;
+/// A name must share at least this share of the query's evidence weight to be scored.
+const MIN_SHARE: f32 = 0.25;
+
+/// What to screen.
+#[derive(Debug, Clone, Default)]
+pub struct Query {
+    pub name: String,
+    pub schema: Schema,
+    /// ISO-2 country (or a country name; it is converted).
+    pub country: Option<String>,
+    pub date_of_birth: Option<String>,
+    /// Identifiers (passport, registration, IMO ...) as written.
+    pub identifiers: Vec<String>,
+    /// Only these list sources (`ListEntry::source`) or sub-lists (`ListEntry::sub_list`); empty = all.
+    pub lists: Vec<String>,
+    /// Match threshold; `None` = [`DEFAULT_THRESHOLD`].
+    pub threshold: Option<f32>,
+}
+
+impl Query {
+    pub fn name(name: impl Into<String>) -> Query {
+        Query {
+            name: name.into(),
+            ..Query::default()
+        }
+    }
+}
+
+/// Whether a hit is a match or needs a person's review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    Match,
+    Review,
+}
+
+/// Why a hit scored what it did.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Explanation {
+    /// Score of the names alone.
+    pub name_score: f32,
+    pub name: NameExplanation,
+    pub qualifiers: Vec<Qualifier>,
+}
+
+/// One list entry that matched a query.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit<'a> {
+    /// The list entry (source, sub-list, id, names, licence data ...).
+    pub entry: &'a ListEntry,
+    /// Position of the entry in the screener.
+    pub entry_index: usize,
+    /// The name of the entry that matched best.
+    pub matched_name: &'a str,
+    pub name_kind: NameKind,
+    /// Final score, 0..=1.
+    pub score: f32,
+    pub decision: Decision,
+    pub explanation: Explanation,
+}
+
+struct IndexedName {
+    entry: u32,
+    name: u16,
+    tokens: Box<[u32]>,
+}
+
+/// An index over list entries that screens names against them.
+pub struct Screener {
+    entries: Vec<ListEntry>,
+    names: Vec<IndexedName>,
+    vocab: Vec<TokInfo>,
+    weight: Vec<f32>,
+    vocab_map: FxHashMap<Box<str>, u32>,
+    post_offsets: Vec<u32>,
+    post_data: Vec<u32>,
+    deletions: FxHashMap<u64, (u32, u32)>,
+    deletion_data: Vec<u32>,
+    skeletons: FxHashMap<Box<str>, Vec<u32>>,
+    /// Skeletons of tokens written in scripts without reliable vowels (for Latin queries).
+    foreign_skeletons: FxHashMap<Box<str>, Vec<u32>>,
+    phonetic: FxHashMap<Box<str>, Vec<u32>>,
+    identifiers: FxHashMap<String, Vec<u32>>,
+    normalized_countries: Vec<Vec<String>>,
+}
+
+fn hash_str(s: &[u8]) -> u64 {
+    let mut h = FxHasher::default();
+    s.hash(&mut h);
+    h.finish()
+}
+
+fn for_each_deletion(text: &str, mut f: impl FnMut(u64)) {
+    let b = text.as_bytes();
+    f(hash_str(b));
+    if b.len() >= 4 {
+        let mut buf = Vec::with_capacity(b.len());
+        for k in 0..b.len() {
+            if k > 0 && b[k] == b[k - 1] {
+                continue; // same deletion as the previous position
+            }
+            buf.clear();
+            buf.extend_from_slice(&b[..k]);
+            buf.extend_from_slice(&b[k + 1..]);
+            f(hash_str(&buf));
+        }
+    }
+}
+
+/// Weight of a token from how many names hold it: rare tokens near 1, the commonest near 0.3.
+fn rarity(df: u32, n_names: usize) -> f32 {
+    let n = n_names.max(2) as f32;
+    let idf = ((n + 1.0) / (df as f32 + 0.5)).ln() / (n + 1.0).ln();
+    idf.clamp(0.0, 1.0).sqrt().max(0.3)
+}
+
+impl Screener {
+    /// Builds the index. Takes a few hundred milliseconds for the full CSL + UN + SDN.
+    pub fn new(entries: Vec<ListEntry>) -> Screener {
+        let mut vocab: Vec<TokInfo> = Vec::new();
+        let mut vocab_map: FxHashMap<Box<str>, u32> = FxHashMap::default();
+        let mut names = Vec::new();
+        let mut df: Vec<u32> = Vec::new();
+        let mut identifiers: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+        // normalise in parallel, intern sequentially
+        let normalized: Vec<Vec<Vec<crate::normalize::Token>>> = entries
+            .par_iter()
+            .map(|e| e.names.iter().map(|n| normalize(&n.full)).collect())
+            .collect();
+        for (ei, (entry, entry_names)) in entries.iter().zip(normalized).enumerate() {
+            for (ni, tokens) in entry_names.into_iter().enumerate() {
+                if tokens.is_empty() || ni > u16::MAX as usize {
+                    continue;
+                }
+                let mut ids = Vec::with_capacity(tokens.len());
+                for t in &tokens {
+                    let id = match vocab_map.get(t.text.as_str()) {
+                        Some(&id) => id,
+                        None => {
+                            let id = vocab.len() as u32;
+                            vocab.push(TokInfo::light(&t.text, t.script));
+                            vocab_map.insert(t.text.clone().into_boxed_str(), id);
+                            df.push(0);
+                            id
+                        }
+                    };
+                    if !ids.contains(&id) {
+                        df[id as usize] += 1;
+                    }
+                    ids.push(id);
+                }
+                names.push(IndexedName {
+                    entry: ei as u32,
+                    name: ni as u16,
+                    tokens: ids.into_boxed_slice(),
+                });
+            }
+            for id in &entry.identifiers {
+                let key = qualifiers::normalize_identifier(&id.value);
+                if key.len() >= 4 {
+                    identifiers.entry(key).or_default().push(ei as u32);
+                }
+            }
+        }
+        // phonetic codes in parallel (the costliest feature)
+        let phon: Vec<(String, String)> = vocab
+            .par_iter()
+            .map(|t| TokInfo::from_text(&t.text, t.script).metaphone)
+            .collect();
+        for (t, m) in vocab.iter_mut().zip(phon) {
+            t.metaphone = m;
+        }
+        let weight: Vec<f32> = vocab
+            .iter()
+            .zip(&df)
+            .map(|(t, &d)| t.class.weight() * length_factor(t.len) * rarity(d, names.len()))
+            .collect();
+        // postings, flat
+        let mut post_offsets = vec![0u32; vocab.len() + 1];
+        for n in &names {
+            let mut seen: smallvec::SmallVec<[u32; 8]> = smallvec::SmallVec::new();
+            for &t in n.tokens.iter() {
+                if !seen.contains(&t) {
+                    seen.push(t);
+                    post_offsets[t as usize + 1] += 1;
+                }
+            }
+        }
+        for i in 1..post_offsets.len() {
+            post_offsets[i] += post_offsets[i - 1];
+        }
+        let mut fill = post_offsets.clone();
+        let mut post_data = vec![0u32; *post_offsets.last().unwrap_or(&0) as usize];
+        for (ni, n) in names.iter().enumerate() {
+            let mut seen: smallvec::SmallVec<[u32; 8]> = smallvec::SmallVec::new();
+            for &t in n.tokens.iter() {
+                if !seen.contains(&t) {
+                    seen.push(t);
+                    post_data[fill[t as usize] as usize] = ni as u32;
+                    fill[t as usize] += 1;
+                }
+            }
+        }
+        // deletion neighbourhood, skeletons, phonetic codes
+        let mut del_pairs: Vec<(u64, u32)> = Vec::new();
+        let mut skeletons: FxHashMap<Box<str>, Vec<u32>> = FxHashMap::default();
+        let mut foreign_skeletons: FxHashMap<Box<str>, Vec<u32>> = FxHashMap::default();
+        let mut phonetic: FxHashMap<Box<str>, Vec<u32>> = FxHashMap::default();
+        for (id, t) in vocab.iter().enumerate() {
+            if !t.class.is_evidence() {
+                continue;
+            }
+            if t.len >= 4 {
+                for_each_deletion(&t.text, |h| del_pairs.push((h, id as u32)));
+            }
+            if t.skeleton.len() >= 2 {
+                skeletons
+                    .entry(t.skeleton.clone().into_boxed_str())
+                    .or_default()
+                    .push(id as u32);
+                if t.script.vowels_unreliable() {
+                    foreign_skeletons
+                        .entry(t.skeleton.clone().into_boxed_str())
+                        .or_default()
+                        .push(id as u32);
+                }
+            }
+            for code in [&t.metaphone.0, &t.metaphone.1] {
+                if code.len() >= 3 {
+                    let list = phonetic.entry(code.clone().into_boxed_str()).or_default();
+                    if list.last() != Some(&(id as u32)) {
+                        list.push(id as u32);
+                    }
+                }
+            }
+        }
+        del_pairs.sort_unstable();
+        del_pairs.dedup();
+        let mut deletions: FxHashMap<u64, (u32, u32)> = FxHashMap::default();
+        deletions.reserve(del_pairs.len() / 2);
+        let deletion_data: Vec<u32> = del_pairs.iter().map(|p| p.1).collect();
+        let mut k = 0;
+        while k < del_pairs.len() {
+            let start = k;
+            while k < del_pairs.len() && del_pairs[k].0 == del_pairs[start].0 {
+                k += 1;
+            }
+            deletions.insert(del_pairs[start].0, (start as u32, (k - start) as u32));
+        }
+        let normalized_countries = entries
+            .iter()
+            .map(|e| {
+                let mut v: Vec<String> = e
+                    .countries
+                    .iter()
+                    .chain(e.addresses.iter().filter_map(|a| a.country.as_ref()))
+                    .filter_map(|c| qualifiers::country_code(c))
+                    .collect();
+                v.sort();
+                v.dedup();
+                v
+            })
+            .collect();
+        vocab.shrink_to_fit();
+        Screener {
+            entries,
+            names,
+            vocab,
+            weight,
+            vocab_map,
+            post_offsets,
+            post_data,
+            deletions,
+            deletion_data,
+            skeletons,
+            foreign_skeletons,
+            phonetic,
+            identifiers,
+            normalized_countries,
+        }
+    }
+
+    pub fn entries(&self) -> &[ListEntry] {
+        &self.entries
+    }
+
+    /// Number of indexed names (primary names and aliases).
+    pub fn name_count(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Number of distinct tokens in the index.
+    pub fn vocabulary_size(&self) -> usize {
+        self.vocab.len()
+    }
+
+    fn postings(&self, token: u32) -> &[u32] {
+        let a = self.post_offsets[token as usize] as usize;
+        let b = self.post_offsets[token as usize + 1] as usize;
+        &self.post_data[a..b]
+    }
+
+    /// Query-side weight: the list weight of the same token, or — for a token no list holds —
+    /// its class and length weight (a token nobody on the lists has is rare).
+    fn query_weight(&self, t: &TokInfo) -> f32 {
+        match self.vocab_map.get(t.text.as_str()) {
+            Some(&id) => self.weight[id as usize],
+            None => static_weight(t),
+        }
+    }
+
+    /// Screens one query. Hits at or above the review floor (`threshold − REVIEW_BAND`), best
+    /// first, one per list entry.
+    pub fn screen(&self, query: &Query) -> Vec<Hit<'_>> {
+        self.screen_inner(query, true)
+    }
+
+    /// The best score any entry reaches for this query (0 when none is a candidate), without
+    /// building explanations: the fast path for batch evaluation.
+    pub fn best_score(&self, query: &Query) -> f32 {
+        self.screen_inner(query, false)
+            .first()
+            .map(|h| h.score)
+            .unwrap_or(0.0)
+    }
+
+    /// Screens many queries on all cores (rayon). Results are in query order.
+    pub fn screen_batch(&self, queries: &[Query]) -> Vec<Vec<Hit<'_>>> {
+        queries.par_iter().map(|q| self.screen(q)).collect()
+    }
+
+    fn screen_inner(&self, query: &Query, explain: bool) -> Vec<Hit<'_>> {
+        let threshold = query.threshold.unwrap_or(DEFAULT_THRESHOLD);
+        let floor = (threshold - REVIEW_BAND).max(0.0);
+        let tokens = normalize(&query.name);
+        let qinfo: Vec<TokInfo> = tokens
+            .iter()
+            .take(crate::score::MAX_TOKENS)
+            .map(TokInfo::new)
+            .collect();
+        let qw: Vec<f32> = qinfo.iter().map(|t| self.query_weight(t)).collect();
+        let country = query.country.as_deref().and_then(qualifiers::country_code);
+
+        let mut best: FxHashMap<u32, Hit<'_>> = FxHashMap::default();
+        // identifiers decide
+        for id in &query.identifiers {
+            let key = qualifiers::normalize_identifier(id);
+            if let Some(list) = self.identifiers.get(&key) {
+                for &e in list {
+                    let entry = &self.entries[e as usize];
+                    if !self.list_selected(entry, &query.lists) {
+                        continue;
+                    }
+                    best.insert(
+                        e,
+                        Hit {
+                            entry,
+                            entry_index: e as usize,
+                            matched_name: entry.primary_name(),
+                            name_kind: entry
+                                .names
+                                .first()
+                                .map(|n| n.kind)
+                                .unwrap_or(NameKind::Primary),
+                            score: 1.0,
+                            decision: Decision::Match,
+                            explanation: Explanation {
+                                name_score: 0.0,
+                                name: NameExplanation::default(),
+                                qualifiers: vec![Qualifier {
+                                    kind: "identifier",
+                                    effect: 1.0,
+                                    detail: format!("identifier {id} is listed for this entry"),
+                                }],
+                            },
+                        },
+                    );
+                }
+            }
+        }
+
+        let candidates = self.candidates(&qinfo, &qw);
+        let qrefs: Vec<&TokInfo> = qinfo.iter().collect();
+        for name_id in candidates {
+            let name = &self.names[name_id as usize];
+            let entry = &self.entries[name.entry as usize];
+            if !query.schema.admits(entry.entity_type) || !self.list_selected(entry, &query.lists) {
+                continue;
+            }
+            if best.get(&name.entry).is_some_and(|h| {
+                h.explanation
+                    .qualifiers
+                    .iter()
+                    .any(|q| q.kind == "identifier")
+            }) {
+                continue;
+            }
+            let crefs: Vec<&TokInfo> = name
+                .tokens
+                .iter()
+                .map(|&t| &self.vocab[t as usize])
+                .collect();
+            let cw: Vec<f32> = name
+                .tokens
+                .iter()
+                .map(|&t| self.weight[t as usize])
+                .collect();
+            let (name_score, ex) = align(&qrefs, &qw, &crefs, &cw, explain);
+            if name_score + 0.08 < floor {
+                continue; // no qualifier can lift it into the review band
+            }
+            let mut quals = Vec::new();
+            if let Some(dob) = &query.date_of_birth {
+                quals.extend(qualifiers::date_of_birth(dob, &entry.dates_of_birth));
+            }
+            if let Some(cc) = &country {
+                quals.extend(qualifiers::country(
+                    cc,
+                    &self.normalized_countries[name.entry as usize],
+                ));
+            }
+            let score = (name_score + quals.iter().map(|q| q.effect).sum::<f32>()).clamp(0.0, 1.0);
+            if score < floor {
+                continue;
+            }
+            if best.get(&name.entry).is_some_and(|h| h.score >= score) {
+                continue;
+            }
+            let n = &entry.names[name.name as usize];
+            best.insert(
+                name.entry,
+                Hit {
+                    entry,
+                    entry_index: name.entry as usize,
+                    matched_name: &n.full,
+                    name_kind: n.kind,
+                    score,
+                    decision: if score >= threshold {
+                        Decision::Match
+                    } else {
+                        Decision::Review
+                    },
+                    explanation: Explanation {
+                        name_score,
+                        name: ex.unwrap_or_default(),
+                        qualifiers: quals,
+                    },
+                },
+            );
+        }
+        let mut hits: Vec<Hit<'_>> = best.into_values().collect();
+        hits.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(a.entry_index.cmp(&b.entry_index))
+        });
+        hits
+    }
+
+    fn list_selected(&self, entry: &ListEntry, lists: &[String]) -> bool {
+        lists.is_empty()
+            || lists.iter().any(|l| {
+                l.eq_ignore_ascii_case(&entry.source)
+                    || entry
+                        .sub_list
+                        .as_deref()
+                        .is_some_and(|s| s.eq_ignore_ascii_case(l))
+            })
+    }
+
+    /// Candidate generation (see the module documentation).
+    fn candidates(&self, q: &[TokInfo], qw: &[f32]) -> Vec<u32> {
+        thread_local! {
+            static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+        }
+        SCRATCH.with(|s| {
+            let mut s = s.borrow_mut();
+            s.prepare(self.names.len());
+            let mut total = 0.0f32;
+            let mut found: Vec<u32> = Vec::with_capacity(32);
+            for (i, t) in q.iter().enumerate() {
+                if !t.class.is_evidence() {
+                    continue;
+                }
+                total += qw[i];
+                found.clear();
+                self.neighbours(t, &mut found);
+                // split: "jscargument" → "jsc" + "argument"
+                if t.len >= 5 {
+                    for k in 2..=t.len - 2 {
+                        if let (Some(&a), Some(&b)) = (
+                            self.vocab_map.get(&t.text[..k]),
+                            self.vocab_map.get(&t.text[k..]),
+                        ) {
+                            found.push(a);
+                            found.push(b);
+                        }
+                    }
+                }
+                // joined with the next token: "al qaida" → "alqaida"
+                if let Some(next) = q.get(i + 1) {
+                    let joined = format!("{}{}", t.text, next.text);
+                    if let Some(&id) = self.vocab_map.get(joined.as_str()) {
+                        found.push(id);
+                    }
+                }
+                s.stamp_epoch();
+                for &tok in &found {
+                    for &n in self.postings(tok) {
+                        s.add(n, qw[i]);
+                    }
+                }
+            }
+            if total <= 0.0 {
+                s.clear();
+                return Vec::new();
+            }
+            let min = total * MIN_SHARE;
+            let mut cands: Vec<(f32, u32)> = s
+                .touched
+                .iter()
+                .map(|&n| (s.acc[n as usize], n))
+                .filter(|&(a, _)| a >= min)
+                .collect();
+            s.clear();
+            if cands.len() > MAX_CANDIDATES {
+                cands.select_nth_unstable_by(MAX_CANDIDATES, |a, b| {
+                    b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+                });
+                cands.truncate(MAX_CANDIDATES);
+            }
+            cands.into_iter().map(|(_, n)| n).collect()
+        })
+    }
+
+    /// List tokens similar to `t` by [`compare`], found through the index.
+    fn neighbours(&self, t: &TokInfo, out: &mut Vec<u32>) {
+        let start = out.len();
+        let mut consider: smallvec::SmallVec<[u32; 32]> = smallvec::SmallVec::new();
+        if let Some(&id) = self.vocab_map.get(t.text.as_str()) {
+            out.push(id);
+        }
+        if t.len >= 4 && edit_budget(t.len) > 0 {
+            for_each_deletion(&t.text, |h| {
+                if let Some(&(a, n)) = self.deletions.get(&h) {
+                    consider.extend_from_slice(&self.deletion_data[a as usize..(a + n) as usize]);
+                }
+            });
+        }
+        if t.skeleton.len() >= 2 {
+            let map = if t.script.vowels_unreliable() {
+                &self.skeletons
+            } else {
+                &self.foreign_skeletons
+            };
+            if let Some(list) = map.get(t.skeleton.as_str()) {
+                consider.extend(list.iter().take(256).copied());
+            }
+        }
+        for code in [&t.metaphone.0, &t.metaphone.1] {
+            if code.len() >= 3 {
+                if let Some(list) = self.phonetic.get(code.as_str()) {
+                    consider.extend(list.iter().take(256).copied());
+                }
+            }
+        }
+        consider.sort_unstable();
+        consider.dedup();
+        for id in consider {
+            if out[start..].contains(&id) {
+                continue;
+            }
+            let v = &self.vocab[id as usize];
+            if let Some((_, m)) = compare(t, v) {
+                if m != Method::Initial {
+                    out.push(id);
+                }
+            }
+        }
+    }
+
+    /// Scores two names with this screener's token weights (rarity on its lists).
+    pub fn match_names(&self, a: &str, b: &str) -> (f32, NameExplanation) {
+        let ai: Vec<TokInfo> = normalize(a).iter().map(TokInfo::new).collect();
+        let bi: Vec<TokInfo> = normalize(b).iter().map(TokInfo::new).collect();
+        let aw: Vec<f32> = ai.iter().map(|t| self.query_weight(t)).collect();
+        let bw: Vec<f32> = bi.iter().map(|t| self.query_weight(t)).collect();
+        let ar: Vec<&TokInfo> = ai.iter().collect();
+        let br: Vec<&TokInfo> = bi.iter().collect();
+        let (s, ex) = align(&ar, &aw, &br, &bw, true);
+        (s, ex.unwrap_or_default())
+    }
+
+    /// Approximate heap bytes held by the index (not counting the entries themselves).
+    pub fn index_bytes(&self) -> usize {
+        let vocab: usize = self
+            .vocab
+            .iter()
+            .map(|t| 96 + t.text.len() * 2 + t.skeleton.len() + 12)
+            .sum();
+        let names: usize = self.names.iter().map(|n| 24 + n.tokens.len() * 4).sum();
+        vocab
+            + names
+            + self.post_data.len() * 4
+            + self.post_offsets.len() * 4
+            + self.deletion_data.len() * 4
+            + self.deletions.len() * 24
+            + self.weight.len() * 4
+    }
+}
+
+#[derive(Default)]
+struct Scratch {
+    acc: Vec<f32>,
+    stamp: Vec<u32>,
+    epoch: u32,
+    touched: Vec<u32>,
+}
+
+impl Scratch {
+    fn prepare(&mut self, n: usize) {
+        if self.acc.len() < n {
+            self.acc.resize(n, 0.0);
+            self.stamp.resize(n, 0);
+        }
+    }
+    fn stamp_epoch(&mut self) {
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            self.stamp.iter_mut().for_each(|s| *s = 0);
+            self.epoch = 1;
+        }
+    }
+    fn add(&mut self, n: u32, w: f32) {
+        let i = n as usize;
+        if self.stamp[i] == self.epoch {
+            return; // this query token already counted for this name
+        }
+        self.stamp[i] = self.epoch;
+        if self.acc[i] == 0.0 {
+            self.touched.push(n);
+        }
+        self.acc[i] += w.max(1e-6);
+    }
+    fn clear(&mut self) {
+        for &n in &self.touched {
+            self.acc[n as usize] = 0.0;
+        }
+        self.touched.clear();
+    }
+}
+
+/// Scores two names without list statistics: each token weighs its class × length
+/// (legal forms 0.02, particles 0.35, initials 0.3). Symmetric.
+pub fn match_names(a: &str, b: &str, schema: Schema) -> (f32, NameExplanation) {
+    let _ = schema; // names of any schema are normalised alike; kept for the API's stability
+    let ai: Vec<TokInfo> = normalize(a).iter().map(TokInfo::new).collect();
+    let bi: Vec<TokInfo> = normalize(b).iter().map(TokInfo::new).collect();
+    let aw: Vec<f32> = ai.iter().map(static_weight).collect();
+    let bw: Vec<f32> = bi.iter().map(static_weight).collect();
+    let ar: Vec<&TokInfo> = ai.iter().collect();
+    let br: Vec<&TokInfo> = bi.iter().collect();
+    let (s, ex) = align(&ar, &aw, &br, &bw, true);
+    (s, ex.unwrap_or_default())
+}

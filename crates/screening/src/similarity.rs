@@ -1,0 +1,248 @@
+//! Token-level similarity: how one normalised token compares with another, and why.
+//!
+//! Each comparison returns a similarity in 0..=1 and the [`Method`] that produced it, so the
+//! scorer can explain itself. The rules, strongest first:
+//!
+//! 1. **exact** — the same ASCII form (after transliteration): 1.0.
+//! 2. **fuzzy** — optimal-string-alignment edit distance (typos, a transposed pair of letters)
+//!    within a budget that grows with length: none below 4 letters, 1 up to 7, 2 up to 11, then 3.
+//!    Similarity is Jaro-Winkler, floored at 0.75 inside the budget.
+//! 3. **transliterated** — when either token came from a script that does not carry Latin vowels
+//!    faithfully (Arabic, Hebrew, kana, Hangul, Han, Thai, Indic), equal consonant skeletons
+//!    (see [`skeleton`]) count: `mhmd` (محمد) ~ `mohammed`. 0.85, or 0.75 for skeletons one edit
+//!    apart when they have five or more consonants.
+//! 4. **phonetic** — equal Double Metaphone codes on tokens of five or more letters whose first
+//!    letters sound alike (`aleksandr` ~ `alexander`): 0.8.
+//! 5. **initial** — a one-letter token against a word starting with that letter: 0.6.
+//!
+//! Anything else is 0: no similarity is ever made up from a weak Jaro-Winkler value alone, which
+//! is what makes brute-force JW screening noisy on short names.
+
+use rphonetic::DoubleMetaphone;
+use std::sync::OnceLock;
+
+use crate::normalize::{classify, Token, TokenClass};
+use crate::translit::Script;
+
+/// How a query token was aligned with a list token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    Exact,
+    Fuzzy,
+    Phonetic,
+    Transliterated,
+    Initial,
+    /// Two adjacent query tokens written together on the list (`al qaida` ~ `alqaida`).
+    Joined,
+    /// One query token written as two on the list (`jscargument` ~ `jsc argument`).
+    Split,
+}
+
+/// A token with its precomputed comparison features.
+#[derive(Debug, Clone)]
+pub struct TokInfo {
+    pub text: String,
+    pub script: Script,
+    pub class: TokenClass,
+    pub len: usize,
+    pub skeleton: String,
+    pub metaphone: (String, String),
+}
+
+fn metaphone() -> &'static DoubleMetaphone {
+    static DM: OnceLock<DoubleMetaphone> = OnceLock::new();
+    DM.get_or_init(|| DoubleMetaphone::new(Some(6)))
+}
+
+impl TokInfo {
+    pub fn new(token: &Token) -> TokInfo {
+        TokInfo::from_text(&token.text, token.script)
+    }
+
+    /// Without the phonetic code (used for the joined forms built during alignment, where the
+    /// Double Metaphone would cost more than it finds).
+    pub fn light(text: &str, script: Script) -> TokInfo {
+        TokInfo {
+            text: text.to_string(),
+            script,
+            class: classify(text),
+            len: text.len(),
+            skeleton: skeleton(text),
+            metaphone: (String::new(), String::new()),
+        }
+    }
+
+    pub fn from_text(text: &str, script: Script) -> TokInfo {
+        let len = text.len(); // ASCII after normalisation
+        let metaphone = if len >= 5 && text.bytes().all(|b| b.is_ascii_alphabetic()) {
+            let r = metaphone().double_metaphone(text);
+            (r.primary(), r.alternate())
+        } else {
+            (String::new(), String::new())
+        };
+        TokInfo {
+            text: text.to_string(),
+            script,
+            class: classify(text),
+            len,
+            skeleton: skeleton(text),
+            metaphone,
+        }
+    }
+}
+
+/// The consonant skeleton used for cross-script comparison: letters folded into sound classes
+/// that transliterations confuse, vowels and glides dropped, repeats collapsed.
+///
+/// Classes: `b p f v` → `b`; `d t` (and `th`, `dh`) → `t`; `k g q c` (and `kh`, `gh`, `ck`) → `k`;
+/// `s z` (and `ts`) → `s`; `sh ch j zh` → `j`; `l r` → `r`; `x` → `ks`; `h` kept; vowels, `y`,
+/// `w` dropped. `mohammed` → `mhmt`, `mhmd` → `mhmt`, `ralseuteon` → `rst`... ralston → `rstn`.
+pub fn skeleton(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(b.len());
+    let mut i = 0;
+    let push = |c: char, out: &mut String| {
+        if !out.ends_with(c) {
+            out.push(c);
+        }
+    };
+    while i < b.len() {
+        let c = b[i];
+        let next = b.get(i + 1).copied();
+        let (class, step) = match (c, next) {
+            (b's', Some(b'h')) | (b'c', Some(b'h')) | (b'z', Some(b'h')) => (Some('j'), 2),
+            (b't', Some(b'h')) | (b'd', Some(b'h')) => (Some('t'), 2),
+            (b'k', Some(b'h')) | (b'g', Some(b'h')) | (b'c', Some(b'k')) => (Some('k'), 2),
+            (b'p', Some(b'h')) => (Some('b'), 2),
+            (b't', Some(b's')) => (Some('s'), 2),
+            (b'b' | b'p' | b'f' | b'v', _) => (Some('b'), 1),
+            (b'd' | b't', _) => (Some('t'), 1),
+            (b'k' | b'g' | b'q' | b'c', _) => (Some('k'), 1),
+            (b's' | b'z', _) => (Some('s'), 1),
+            (b'j', _) => (Some('j'), 1),
+            (b'l' | b'r', _) => (Some('r'), 1),
+            (b'x', _) => {
+                push('k', &mut out);
+                (Some('s'), 1)
+            }
+            (b'h', _) => (Some('h'), 1),
+            (b'm', _) => (Some('m'), 1),
+            (b'n', _) => (Some('n'), 1),
+            (b'0'..=b'9', _) => (Some(c as char), 1),
+            _ => (None, 1),
+        };
+        if let Some(cl) = class {
+            push(cl, &mut out);
+        }
+        i += step;
+    }
+    out
+}
+
+/// Edit budget for a token of `len` letters.
+pub fn edit_budget(len: usize) -> usize {
+    match len {
+        0..=3 => 0,
+        4..=7 => 1,
+        8..=11 => 2,
+        _ => 3,
+    }
+}
+
+/// Compares two tokens. Returns `None` when they are not similar enough to count as evidence.
+pub fn compare(a: &TokInfo, b: &TokInfo) -> Option<(f32, Method)> {
+    if a.text == b.text {
+        return Some((1.0, Method::Exact));
+    }
+    let long = a.len.max(b.len);
+    let short = a.len.min(b.len);
+    let mut best: Option<(f32, Method)> = None;
+    let budget = if short < 4 { 0 } else { edit_budget(long) };
+    if budget > 0
+        && long - short <= budget
+        && (a.text.as_bytes()[0] == b.text.as_bytes()[0] || short >= 5)
+    {
+        let d = strsim::osa_distance(&a.text, &b.text);
+        if d <= budget {
+            let jw = strsim::jaro_winkler(&a.text, &b.text) as f32;
+            best = Some((jw.max(0.75), Method::Fuzzy));
+        }
+    }
+    let cross = a.script.vowels_unreliable() || b.script.vowels_unreliable();
+    if cross && a.script != b.script {
+        let consonants = a.skeleton.len().min(b.skeleton.len());
+        if consonants >= 2 && a.skeleton == b.skeleton {
+            best = better(best, (0.85, Method::Transliterated));
+        } else if consonants >= 4
+            && a.skeleton.as_bytes()[0] == b.skeleton.as_bytes()[0]
+            && strsim::osa_distance(&a.skeleton, &b.skeleton) <= 1
+        {
+            best = better(best, (0.75, Method::Transliterated));
+        }
+    }
+    if !a.metaphone.0.is_empty()
+        && !b.metaphone.0.is_empty()
+        && a.skeleton.as_bytes().first() == b.skeleton.as_bytes().first()
+        && (a.metaphone.0 == b.metaphone.0
+            || a.metaphone.0 == b.metaphone.1
+            || a.metaphone.1 == b.metaphone.0)
+        && a.metaphone.0.len() >= 3
+    {
+        best = better(best, (0.8, Method::Phonetic));
+    }
+    if best.is_none() && (a.len == 1 || b.len == 1) && a.text.as_bytes()[0] == b.text.as_bytes()[0]
+    {
+        best = Some((0.6, Method::Initial));
+    }
+    best
+}
+
+fn better(cur: Option<(f32, Method)>, new: (f32, Method)) -> Option<(f32, Method)> {
+    match cur {
+        Some(c) if c.0 >= new.0 => Some(c),
+        _ => Some(new),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> TokInfo {
+        TokInfo::from_text(s, Script::Latin)
+    }
+    fn ar(s: &str) -> TokInfo {
+        TokInfo::from_text(s, Script::Arabic)
+    }
+
+    #[test]
+    fn rules() {
+        assert_eq!(compare(&t("salek"), &t("salek")).unwrap().1, Method::Exact);
+        assert_eq!(
+            compare(&t("abdulhai"), &t("abdulhia")).unwrap().1,
+            Method::Fuzzy
+        );
+        assert!(
+            compare(&t("ali"), &t("ari")).is_none(),
+            "no fuzzy on three letters"
+        );
+        assert_eq!(
+            compare(&ar("mhmd"), &t("mohammed")).unwrap().1,
+            Method::Transliterated
+        );
+        assert_eq!(
+            compare(&t("aleksandr"), &t("alexander")).unwrap().1,
+            Method::Phonetic
+        );
+        assert_eq!(compare(&t("j"), &t("john")).unwrap().1, Method::Initial);
+        assert!(compare(&t("smith"), &t("jones")).is_none());
+    }
+
+    #[test]
+    fn skeletons() {
+        assert_eq!(skeleton("mohammed"), skeleton("mhmd"));
+        assert_eq!(skeleton("khaled"), skeleton("khld"));
+        assert_eq!(skeleton("ralseuteon"), skeleton("ralston"));
+    }
+}
