@@ -7,7 +7,9 @@
 use serde::{Deserialize, Serialize};
 
 /// What kind of party a list entry is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord, Default,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum EntityType {
     Person,
@@ -15,6 +17,7 @@ pub enum EntityType {
     Vessel,
     Aircraft,
     /// The list does not say.
+    #[default]
     Unknown,
 }
 
@@ -34,7 +37,8 @@ pub enum NameKind {
 pub struct Name {
     pub full: String,
     pub kind: NameKind,
-    /// Script or language tag when the list gives one (e.g. "zh", "ru", "ar").
+    /// Script or language tag when the list gives one or the parser can tell: the parsers here
+    /// write ISO 15924 script codes ("Arab", "Cyrl", "Hani", "Hang", "Jpan", "Grek", "Hebr", "Thai").
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub script: Option<String>,
 }
@@ -86,7 +90,7 @@ pub struct LicenceData {
 }
 
 /// One entry of one restricted-party list.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ListEntry {
     /// Source list key, e.g. "us_csl", "ofac_sdn", "un", "uk", "bis_dpl", "jp_eul", "cn_uel".
     pub source: String,

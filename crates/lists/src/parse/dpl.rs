@@ -1,0 +1,133 @@
+//! BIS Denied Persons List, tab-separated text (`dpl.txt`).
+//!
+//! Header: `Name, Street_Address, City, State, Country, Postal_Code, Effective_Date,
+//! Expiration_Date, Standard_Order, Last_Update, Action, FR_Citation`; every field double-quoted;
+//! dates `MM/DD/YYYY` (`Last_Update` `YYYY-MM-DD`). The list has no ids, so an entry's id is a
+//! hash of name, address and effective date. Effective and expiration dates and the Federal
+//! Register citations go into [`LicenceData`]; the type is Unknown (the list mixes people and
+//! firms). No publication date is inferred: `Last_Update` values are not reliable (the 2022 file
+//! has one dated 3017-08-22).
+
+use std::collections::HashMap;
+
+use crate::country::to_alpha2;
+use crate::entity::*;
+use crate::error::{ListError, ParseError};
+use crate::parse::{content_id, ParsedList, SourceFile};
+use crate::text::{clean, normalise_date, push_unique};
+
+const COLUMNS: [&str; 12] = [
+    "Name",
+    "Street_Address",
+    "City",
+    "State",
+    "Country",
+    "Postal_Code",
+    "Effective_Date",
+    "Expiration_Date",
+    "Standard_Order",
+    "Last_Update",
+    "Action",
+    "FR_Citation",
+];
+
+pub fn parse(source: &str, file: &SourceFile) -> Result<ParsedList, ListError> {
+    let bytes = file
+        .bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(&file.bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b'\t')
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(bytes);
+    let headers = reader
+        .headers()
+        .map_err(|e| ParseError::new(&file.name, format!("unreadable header: {e}")).line(1))?
+        .clone();
+    let col: HashMap<&str, usize> = headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.trim(), i))
+        .collect();
+    for c in COLUMNS {
+        if !col.contains_key(c) {
+            return Err(ParseError::new(&file.name, "missing column in header")
+                .line(1)
+                .field(c)
+                .into());
+        }
+    }
+    let mut parsed = ParsedList::default();
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    for result in reader.records() {
+        let record = result.map_err(|e| {
+            let line = e.position().map(|p| p.line()).unwrap_or(0);
+            ParseError::new(&file.name, format!("malformed record: {e}")).line(line)
+        })?;
+        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        if record.len() != headers.len() {
+            return Err(ParseError::new(
+                &file.name,
+                format!("expected {} fields, found {}", headers.len(), record.len()),
+            )
+            .line(line)
+            .into());
+        }
+        let get = |name: &str| col.get(name).and_then(|&i| record.get(i)).and_then(clean);
+        let name = get("Name").ok_or_else(|| {
+            ParseError::new(&file.name, "empty name")
+                .line(line)
+                .field("Name")
+        })?;
+        let street = get("Street_Address");
+        let effective = get("Effective_Date").map(|d| normalise_date(&d));
+        let base = content_id(
+            "dpl-",
+            &[
+                &name,
+                street.as_deref().unwrap_or(""),
+                effective.as_deref().unwrap_or(""),
+            ],
+        );
+        let n = seen.entry(base.clone()).or_insert(0);
+        *n += 1;
+        let id = if *n == 1 { base } else { format!("{base}-{n}") };
+        let country = get("Country")
+            .as_deref()
+            .and_then(to_alpha2)
+            .map(str::to_string);
+        let text: Vec<String> = [street, get("State"), get("Postal_Code")]
+            .into_iter()
+            .flatten()
+            .collect();
+        let mut e = ListEntry {
+            source: source.to_string(),
+            sub_list: Some("DPL".into()),
+            id,
+            names: vec![Name {
+                full: name,
+                kind: NameKind::Primary,
+                script: None,
+            }],
+            addresses: vec![Address {
+                text: (!text.is_empty()).then(|| text.join(", ")),
+                city: get("City"),
+                country: country.clone(),
+            }],
+            remarks: get("Action"),
+            licence: Some(LicenceData {
+                federal_register: get("FR_Citation").into_iter().collect(),
+                start_date: effective,
+                end_date: get("Expiration_Date").map(|d| normalise_date(&d)),
+                ..LicenceData::default()
+            }),
+            ..ListEntry::default()
+        };
+        if let Some(cc) = &country {
+            push_unique(&mut e.countries, cc);
+        }
+        parsed.entries.push(e);
+    }
+    Ok(parsed)
+}
