@@ -292,11 +292,16 @@ impl EvalContext {
         self.root.insert(name.to_string(), value);
     }
 
-    /// Removes a variable (its facts become absent).
+    /// Removes a variable: reading it is then an absent fact (unknown), not an empty value.
     pub fn unset(&mut self, name: &str) {
-        self.root.remove(name);
-        // CEL has no removal; bind a map that holds nothing so reads of it fail as absent.
-        self.cel.add_variable_from_value(name, CelValue::Map(HashMap::<String, CelValue>::new().into()));
+        if self.root.remove(name).is_some() {
+            // CEL contexts cannot forget a variable; rebuild one without it.
+            let mut fresh = EvalContext::new();
+            for (k, v) in std::mem::take(&mut self.root) {
+                fresh.set(&k, v);
+            }
+            *self = fresh;
+        }
     }
 
     /// The JSON value bound to a variable.
@@ -439,6 +444,17 @@ mod tests {
         let e = eval("'D:5' in parties.end_user.headquarters_groups", &c);
         assert_eq!(e.value, Tri::Unknown);
         assert_eq!(e.missing, vec!["parties.end_user".to_string()]);
+    }
+
+    #[test]
+    fn an_unset_variable_is_absent_not_empty() {
+        let mut c = ctx(json!({}));
+        c.set("end_uses", json!(["civil"]));
+        c.unset("end_uses");
+        let e = eval("'supercomputer' in end_uses", &c);
+        assert_eq!(e.value, Tri::Unknown);
+        assert_eq!(e.missing, vec!["end_uses".to_string()]);
+        assert_eq!(eval("'D:5' in destination.groups", &c).value, Tri::True);
     }
 
     #[test]
