@@ -43,6 +43,9 @@ pub struct EntryStatus {
 }
 
 /// Everything computed for one jurisdiction before the outcome is written.
+/// The most undecided classification labels a condition is tried against (2^N completions).
+const MAX_UNDECIDED_LABELS: usize = 6;
+
 struct Assessment<'r> {
     jurisdiction: &'r Jurisdiction,
     ctx: EvalContext,
@@ -150,6 +153,74 @@ impl Assessment<'_> {
             missing.clear();
         }
         (status, missing)
+    }
+
+    /// Labels whose classification is unknown (and not otherwise met).
+    fn undecided_labels(&self) -> Vec<String> {
+        let met = self.labels();
+        let mut out: BTreeSet<String> = BTreeSet::new();
+        for (_, s) in &self.entries {
+            if s.status == Tri::Unknown && !met.contains(&s.label) {
+                out.insert(s.label.clone());
+            }
+        }
+        out.into_iter().collect()
+    }
+
+    /// Evaluates a rule's condition. A condition that reads `classified` while some labels are
+    /// undecided is tried against every completion of those labels: it is true (false) only if
+    /// it is true (false) in all of them; otherwise unknown, needing the facts that would decide
+    /// the labels.
+    fn eval_rule(&mut self, r: &Rule, errors: &mut Vec<String>) -> Evaluation {
+        let reads_classified = r
+            .condition
+            .as_ref()
+            .is_some_and(|c| c.paths().iter().any(|p| p == "classified"));
+        let undecided = if reads_classified { self.undecided_labels() } else { Vec::new() };
+        if undecided.is_empty() {
+            return eval(r, &self.ctx, errors);
+        }
+        let met = self.labels();
+        if undecided.len() > MAX_UNDECIDED_LABELS {
+            let mut missing = Vec::new();
+            for (_, s) in &self.entries {
+                if s.status == Tri::Unknown {
+                    missing.extend(s.missing.iter().cloned());
+                }
+            }
+            return Evaluation { value: Tri::Unknown, missing, error: None };
+        }
+        let mut values = BTreeSet::new();
+        let mut missing = BTreeSet::new();
+        let mut first_error = None;
+        for mask in 0u32..(1 << undecided.len()) {
+            let mut labels = met.clone();
+            labels.extend(undecided.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, l)| l.clone()));
+            self.ctx.set("classified", json!(labels));
+            let ev = eval(r, &self.ctx, &mut Vec::new());
+            if first_error.is_none() {
+                first_error = ev.error.clone();
+            }
+            values.insert(format!("{:?}", ev.value));
+            missing.extend(ev.missing);
+        }
+        self.ctx.set("classified", json!(met));
+        if let Some(e) = &first_error {
+            errors.push(format!("{} ({}:{}): {e}", r.id, r.file, r.line));
+        }
+        let value = match (values.len(), values.iter().next().map(String::as_str)) {
+            (1, Some("True")) => Tri::True,
+            (1, Some("False")) => Tri::False,
+            _ => Tri::Unknown,
+        };
+        if value == Tri::Unknown {
+            for (_, s) in &self.entries {
+                if s.status == Tri::Unknown {
+                    missing.extend(s.missing.iter().cloned());
+                }
+            }
+        }
+        Evaluation { value, missing: missing.into_iter().collect(), error: None }
     }
 
     fn classification_missing(&self, book: &Rulebook) -> Vec<String> {
@@ -389,11 +460,7 @@ fn assess<'r>(book: &'r Rulebook, j: &'r Jurisdiction, s: &Shipment, o: &Options
     let declared = s.item.classifications.get(&j.code).cloned().unwrap_or_default();
     let mut a = Assessment { jurisdiction: j, ctx, derived_missing, entries, declared, rule_errors };
     let labels = a.labels();
-    if a.entries.iter().any(|(_, s)| s.status == Tri::Unknown) {
-        a.ctx.unset("classified");
-    } else {
-        a.ctx.set("classified", json!(labels));
-    }
+    a.ctx.set("classified", json!(labels));
     let _ = book;
     a
 }
@@ -449,7 +516,7 @@ fn decide(book: &Rulebook, a: &mut Assessment, o: &Options) -> Decided {
     let mut reach_missing = Vec::new();
     let mut reach_false = Vec::new();
     for r in j.in_force(Kind::Reach, date, posture) {
-        let ev = eval(r, &a.ctx, &mut rule_errors);
+        let ev = a.eval_rule(r, &mut rule_errors);
         match ev.value {
             Tri::True => {
                 relied.push(r.confidence);
@@ -514,7 +581,7 @@ fn decide(book: &Rulebook, a: &mut Assessment, o: &Options) -> Decided {
         if applies == Tri::False {
             continue;
         }
-        let ev = eval(r, &a.ctx, &mut rule_errors);
+        let ev = a.eval_rule(r, &mut rule_errors);
         let status = reach.and(applies).and(ev.value);
         match status {
             Tri::True => {
@@ -546,7 +613,7 @@ fn decide(book: &Rulebook, a: &mut Assessment, o: &Options) -> Decided {
             if !p.applies_to_requirements.contains(&req.id) {
                 continue;
             }
-            let ev = eval(p, &a.ctx, &mut rule_errors);
+            let ev = a.eval_rule(p, &mut rule_errors);
             if ev.value != Tri::True {
                 continue;
             }
@@ -589,7 +656,7 @@ fn decide(book: &Rulebook, a: &mut Assessment, o: &Options) -> Decided {
         if overcomes.is_empty() {
             continue;
         }
-        let ev = eval(x, &a.ctx, &mut rule_errors);
+        let ev = a.eval_rule(x, &mut rule_errors);
         let status = match ev.value {
             Tri::True => "available",
             Tri::Unknown => "possibly_available",

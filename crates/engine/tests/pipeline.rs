@@ -62,7 +62,7 @@ rules:
   - id: XX.reach.content
     kind: reach
     title: Foreign item with more than 25 % XX content
-    condition: "item.origin != 'US' && item.us_content_pct > 25.0"
+    condition: "item.origin != 'US' && (item.us_content_pct > 25.0 || item.direct_product_of_us_technology)"
     citations: [{cite: "XX 5"}]
     valid_from: 2020-01-01
     confidence: secondary
@@ -126,6 +126,14 @@ rules:
     reason: end-user
     condition: "'entity_list' in parties.end_user.lists"
     citations: [{cite: "XX 10"}]
+    valid_from: 2020-01-01
+    confidence: verified
+  - id: XX.req.fdp
+    kind: licence_requirement
+    title: Foreign-made 1A.a items need a licence for countries of concern
+    reason: RS
+    condition: "item.origin == 'TW' && '1A.a' in classified && 'BAD' in destination.groups"
+    citations: [{cite: "XX 14"}]
     valid_from: 2020-01-01
     confidence: verified
   - id: XX.pol.denial
@@ -292,12 +300,12 @@ fn the_highest_priority_policy_wins_for_a_requirement() {
 
 #[test]
 fn reach_false_is_reported_with_why_and_reach_unknown_is_undetermined() {
-    let foreign = CHIP.replace("origin = \"US\"", "origin = \"TW\"\nus_content_pct = 10");
+    let foreign = CHIP.replace("origin = \"US\"", "origin = \"TW\"\nus_content_pct = 10\ndirect_product_of_us_technology = false");
     let r = run(&foreign, "2024-03-01", Posture::Enforced);
     assert!(r.determinations.is_empty());
     assert_eq!(r.not_reached[0].jurisdiction, "XX");
     assert_eq!(r.not_reached[0].why.len(), 2);
-    let unknown = CHIP.replace("origin = \"US\"", "origin = \"TW\"");
+    let unknown = CHIP.replace("origin = \"US\"", "origin = \"TW\"\ndirect_product_of_us_technology = false");
     let d = &run(&unknown, "2024-03-01", Posture::Enforced).determinations[0];
     assert_eq!(d.outcome, Outcome::Undetermined);
     assert!(d.missing.iter().any(|m| m.starts_with("item.us_content_pct")), "{:?}", d.missing);
@@ -313,4 +321,20 @@ fn a_listed_end_user_needs_a_licence_for_any_item() {
     let d = &run(&s, "2024-03-01", Posture::Enforced).determinations[0];
     assert_eq!(d.outcome, Outcome::LicenceRequired);
     assert!(d.reasons.iter().any(|x| x.rule == "XX.req.enduser"));
+}
+
+#[test]
+fn a_condition_on_an_undecided_classification_is_unknown_only_when_it_matters() {
+    // TPP 2400 with no die area: 1A.a is undecided. The rule reading `classified` is unknown for
+    // a country of concern, and false elsewhere whatever the classification.
+    let s = CHIP
+        .replace("origin = \"US\"", "origin = \"TW\"\ndirect_product_of_us_technology = true")
+        .replace("tera_ops = 1979", "tera_ops = 300")
+        .replace("applicable_die_area = \"814 mm2\"\n", "");
+    let d = &run(&s, "2024-03-01", Posture::Enforced).determinations[0];
+    assert_eq!(d.outcome, Outcome::Undetermined);
+    assert!(d.missing.iter().any(|m| m.starts_with("item.applicable_die_area")), "{:?}", d.missing);
+    let fr = s.replace("destination = \"CN\"", "destination = \"FR\"");
+    let d = &run(&fr, "2024-03-01", Posture::Enforced).determinations[0];
+    assert_eq!(d.outcome, Outcome::NoLicenceRequired, "{:?}", d.missing);
 }
