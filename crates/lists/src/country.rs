@@ -68,5 +68,37 @@ pub fn to_alpha2(name: &str) -> Option<&'static str> {
             return Some(code);
         }
     }
-    table().by_name.get(&key(trimmed)).copied()
+    let k = key(trimmed);
+    if let Some(code) = table().by_name.get(&k) {
+        return Some(code);
+    }
+    // "Region: Gaza", "possibly Palestinian"
+    for prefix in ["region ", "possibly "] {
+        if let Some(rest) = k.strip_prefix(prefix) {
+            return table().by_name.get(rest).copied();
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_codes() {
+        assert_eq!(to_alpha2("cn"), Some("CN"));
+        assert_eq!(to_alpha2("Russia"), Some("RU"));
+        assert_eq!(to_alpha2("Russian Federation"), Some("RU"));
+        assert_eq!(to_alpha2("Korea, North"), Some("KP"));
+        assert_eq!(to_alpha2("Iran (Islamic Republic of)"), Some("IR"));
+        assert_eq!(to_alpha2("Islamic Republic of Iran"), Some("IR"));
+        assert_eq!(to_alpha2("Region: Gaza"), Some("PS"));
+        assert_eq!(to_alpha2("Côte d'Ivoire"), Some("CI"));
+        assert_eq!(to_alpha2("the Netherlands"), Some("NL"));
+        assert_eq!(to_alpha2("Atlantis"), None);
+        assert_eq!(to_alpha2("xx"), None);
+        assert!(is_alpha2("DE"));
+        assert!(!is_alpha2("de"));
+    }
 }

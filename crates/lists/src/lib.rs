@@ -20,6 +20,7 @@ pub mod sources;
 pub mod store;
 mod text;
 
+pub use default_set::{load_default_set, DefaultSet, DefaultSetPaths};
 pub use entity::*;
 pub use error::{ListError, ParseError, Result};
 pub use parse::{parse_files, Format, ParsedList, SourceFile};
