@@ -73,7 +73,8 @@ pub fn load_rulebook(args: &RulebookArgs) -> anyhow::Result<Rulebook> {
         .as_ref()
         .map(|d| d.display().to_string())
         .unwrap_or_else(|| "embedded rulebook".into());
-    Rulebook::load(files).map_err(|e| anyhow::anyhow!("{origin}: {e}"))
+    // A rulebook that does not validate refuses start-up (exit 2), naming file and entry.
+    Rulebook::load(files).map_err(|e| crate::exit::BadInput(format!("{origin}: {e}")).into())
 }
 
 /// Loads the catalog.
@@ -98,5 +99,6 @@ pub fn load_catalog(args: &RulebookArgs) -> anyhow::Result<Catalog> {
             }
         }
     }
-    Catalog::load(files.iter().map(|(p, t)| (p.as_str(), t.as_str()))).map_err(|e| anyhow::anyhow!("catalog: {e}"))
+    Catalog::load(files.iter().map(|(p, t)| (p.as_str(), t.as_str())))
+        .map_err(|e| crate::exit::BadInput(format!("catalog: {e}")).into())
 }

@@ -365,6 +365,9 @@ fn assess<'r>(book: &'r Rulebook, j: &'r Jurisdiction, s: &Shipment, o: &Options
         if let Some(b) = e.us_person {
             m.insert("us_person".into(), json!(b));
         }
+        if let Some(b) = e.natural_person {
+            m.insert("natural_person".into(), json!(b));
+        }
         for (key, val) in [("headquarters", &e.headquarters), ("parent_headquarters", &e.parent_headquarters)] {
             if let Some(c) = val {
                 m.insert(key.into(), json!(c));

@@ -121,6 +121,8 @@ pub struct ListStatus {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Exporter {
     pub us_person: Option<bool>,
+    /// Whether the exporter (or the US person acting) is a natural person rather than a company.
+    pub natural_person: Option<bool>,
     pub headquarters: Option<String>,
     pub parent_headquarters: Option<String>,
 }
@@ -511,9 +513,10 @@ impl Validator<'_> {
 
     fn exporter(&self, v: &Value) -> Result<Exporter, InputError> {
         let obj = self.object(v, "exporter")?;
-        self.only_keys(obj, "exporter", &["us_person", "headquarters", "parent_headquarters"])?;
+        self.only_keys(obj, "exporter", &["us_person", "natural_person", "headquarters", "parent_headquarters"])?;
         Ok(Exporter {
             us_person: obj.get("us_person").map(|b| self.bool(b, "exporter.us_person")).transpose()?,
+            natural_person: obj.get("natural_person").map(|b| self.bool(b, "exporter.natural_person")).transpose()?,
             headquarters: self.opt_country(obj, "exporter", "headquarters")?,
             parent_headquarters: self.opt_country(obj, "exporter", "parent_headquarters")?,
         })
