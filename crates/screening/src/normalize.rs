@@ -216,19 +216,32 @@ const PARTICLES: &[&str] = &[
     "shaikh", "sayed", "sayyid", "syed", "mr", "mrs", "ms", "dr", "prof", "gen", "col",
 ];
 
+fn class_table() -> &'static rustc_hash::FxHashMap<&'static str, TokenClass> {
+    static TABLE: std::sync::OnceLock<rustc_hash::FxHashMap<&'static str, TokenClass>> =
+        std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut m = rustc_hash::FxHashMap::default();
+        // later lists override earlier ones: a legal form ("company") wins over a generic word
+        for (list, class) in [
+            (PARTICLES, TokenClass::Particle),
+            (GENERIC, TokenClass::Generic),
+            (STOP_WORDS, TokenClass::StopWord),
+            (LEGAL_FORMS, TokenClass::LegalForm),
+        ] {
+            for w in list {
+                m.insert(*w, class);
+            }
+        }
+        m
+    })
+}
+
 /// Classifies a normalised token.
 pub fn classify(token: &str) -> TokenClass {
-    if LEGAL_FORMS.contains(&token) {
-        TokenClass::LegalForm
-    } else if STOP_WORDS.contains(&token) {
-        TokenClass::StopWord
-    } else if GENERIC.contains(&token) {
-        TokenClass::Generic
-    } else if PARTICLES.contains(&token) {
-        TokenClass::Particle
-    } else {
-        TokenClass::Name
-    }
+    class_table()
+        .get(token)
+        .copied()
+        .unwrap_or(TokenClass::Name)
 }
 
 /// Normalises a name into tokens. Never panics, whatever the input.

@@ -23,6 +23,7 @@ use smallvec::SmallVec;
 
 use crate::normalize::TokenClass;
 use crate::similarity::{compare, Method, TokInfo};
+use crate::translit::Script;
 
 /// Limits the alignment to the first tokens of very long names (list "names" that are really
 /// descriptions); 24 tokens cover every real name.
@@ -70,15 +71,38 @@ pub fn align(
     cw: &[f32],
     explain: bool,
 ) -> (f32, Option<NameExplanation>) {
+    let qj = joined_query(q);
+    align_with(q, qw, &qj, c, cw, explain, |i, j| compare(q[i], c[j]))
+}
+
+/// The joined forms of adjacent query tokens (`q[i] + q[i+1]`), computed once per query.
+pub fn joined_query(q: &[&TokInfo]) -> Vec<TokInfo> {
+    q.windows(2)
+        .take(MAX_TOKENS)
+        .map(|w| joined_info(w[0], w[1]))
+        .collect()
+}
+
+/// [`align`] with the joined query forms precomputed by [`joined_query`] and the token
+/// comparison supplied by the caller (the screener caches it across candidates).
+pub fn align_with(
+    q: &[&TokInfo],
+    qw: &[f32],
+    qj: &[TokInfo],
+    c: &[&TokInfo],
+    cw: &[f32],
+    explain: bool,
+    mut unit: impl FnMut(usize, usize) -> Option<(f32, Method)>,
+) -> (f32, Option<NameExplanation>) {
     let q = &q[..q.len().min(MAX_TOKENS)];
     let c = &c[..c.len().min(MAX_TOKENS)];
     if q.is_empty() || c.is_empty() {
         return (0.0, explain.then(NameExplanation::default));
     }
     let mut pairs: SmallVec<[Pair; 32]> = SmallVec::new();
-    for (i, a) in q.iter().enumerate() {
-        for (j, b) in c.iter().enumerate() {
-            if let Some((sim, method)) = compare(a, b) {
+    for i in 0..q.len() {
+        for j in 0..c.len() {
+            if let Some((sim, method)) = unit(i, j) {
                 pairs.push(Pair {
                     q: SmallVec::from_slice(&[i as u8]),
                     c: SmallVec::from_slice(&[j as u8]),
@@ -91,9 +115,12 @@ pub fn align(
     }
     // Joined query tokens against one list token, and one query token against joined list tokens.
     for i in 0..q.len().saturating_sub(1) {
-        let joined = joined_info(q[i], q[i + 1]);
+        let joined = &qj[i];
         for (j, b) in c.iter().enumerate() {
-            if let Some((sim, m)) = compare(&joined, b) {
+            if !could_match(joined.len, joined.script, b.len, b.script) {
+                continue;
+            }
+            if let Some((sim, m)) = compare(joined, b) {
                 if m != Method::Initial {
                     pairs.push(Pair {
                         q: SmallVec::from_slice(&[i as u8, (i + 1) as u8]),
@@ -107,8 +134,15 @@ pub fn align(
         }
     }
     for j in 0..c.len().saturating_sub(1) {
+        let (len, script) = (c[j].len + c[j + 1].len, c[j].script);
+        if !q.iter().any(|a| could_match(a.len, a.script, len, script)) {
+            continue;
+        }
         let joined = joined_info(c[j], c[j + 1]);
         for (i, a) in q.iter().enumerate() {
+            if !could_match(a.len, a.script, joined.len, joined.script) {
+                continue;
+            }
             if let Some((sim, m)) = compare(a, &joined) {
                 if m != Method::Initial {
                     pairs.push(Pair {
@@ -218,6 +252,12 @@ pub fn align(
         }
     }
     (score, Some(ex))
+}
+
+/// Cheap necessary condition for [`compare`] to find a joined form similar: lengths within the
+/// largest edit budget, unless a script without reliable vowels is involved.
+fn could_match(alen: usize, ascript: Script, blen: usize, bscript: Script) -> bool {
+    ascript.vowels_unreliable() || bscript.vowels_unreliable() || alen.abs_diff(blen) <= 3
 }
 
 fn joined_info(a: &TokInfo, b: &TokInfo) -> TokInfo {

@@ -34,7 +34,9 @@ use serde::Serialize;
 
 use crate::normalize::normalize;
 use crate::qualifiers::{self, Qualifier, Schema};
-use crate::score::{align, length_factor, static_weight, NameExplanation};
+use crate::score::{
+    align, align_with, joined_query, length_factor, static_weight, NameExplanation,
+};
 use crate::similarity::{compare, edit_budget, Method, TokInfo};
 
 /// Score at or above which a hit is a match.
@@ -43,9 +45,12 @@ pub const DEFAULT_THRESHOLD: f32 = 0.80;
 /// are reported for a person to review.
 pub const REVIEW_BAND: f32 = 0.10;
 /// At most this many names are scored per query.
-pub const MAX_CANDIDATES: usize = 64;
+pub const MAX_CANDIDATES: usize = 32;
 /// A name must share at least this share of the query's evidence weight to be scored.
 const MIN_SHARE: f32 = 0.25;
+/// Allowance for what the candidate generation does not see (edits beyond one letter, initials,
+/// qualifiers) when it bounds a name's best possible score.
+const BOUND_SLACK: f32 = 0.15;
 
 /// What to screen.
 #[derive(Debug, Clone, Default)]
@@ -115,6 +120,8 @@ struct IndexedName {
 pub struct Screener {
     entries: Vec<ListEntry>,
     names: Vec<IndexedName>,
+    /// Sum of the token weights of each name.
+    name_weight: Vec<f32>,
     vocab: Vec<TokInfo>,
     weight: Vec<f32>,
     vocab_map: FxHashMap<Box<str>, u32>,
@@ -221,6 +228,16 @@ impl Screener {
             .zip(&df)
             .map(|(t, &d)| t.class.weight() * length_factor(t.len) * rarity(d, names.len()))
             .collect();
+        let name_weight: Vec<f32> = names
+            .iter()
+            .map(|n| {
+                n.tokens
+                    .iter()
+                    .take(crate::score::MAX_TOKENS)
+                    .map(|&t| weight[t as usize])
+                    .sum()
+            })
+            .collect();
         // postings, flat
         let mut post_offsets = vec![0u32; vocab.len() + 1];
         for n in &names {
@@ -311,6 +328,7 @@ impl Screener {
         Screener {
             entries,
             names,
+            name_weight,
             vocab,
             weight,
             vocab_map,
@@ -425,8 +443,11 @@ impl Screener {
             }
         }
 
-        let candidates = self.candidates(&qinfo, &qw);
+        let candidates = self.candidates(&qinfo, &qw, floor);
         let qrefs: Vec<&TokInfo> = qinfo.iter().collect();
+        let qj = joined_query(&qrefs);
+        // token comparisons recur across candidates (a common first name): cache them
+        let mut cache: FxHashMap<(u8, u32), Option<(f32, Method)>> = FxHashMap::default();
         for name_id in candidates {
             let name = &self.names[name_id as usize];
             let entry = &self.entries[name.entry as usize];
@@ -451,7 +472,11 @@ impl Screener {
                 .iter()
                 .map(|&t| self.weight[t as usize])
                 .collect();
-            let (name_score, ex) = align(&qrefs, &qw, &crefs, &cw, explain);
+            let (name_score, ex) = align_with(&qrefs, &qw, &qj, &crefs, &cw, explain, |i, j| {
+                *cache
+                    .entry((i as u8, name.tokens[j]))
+                    .or_insert_with(|| compare(qrefs[i], crefs[j]))
+            });
             if name_score + 0.08 < floor {
                 continue; // no qualifier can lift it into the review band
             }
@@ -515,7 +540,7 @@ impl Screener {
     }
 
     /// Candidate generation (see the module documentation).
-    fn candidates(&self, q: &[TokInfo], qw: &[f32]) -> Vec<u32> {
+    fn candidates(&self, q: &[TokInfo], qw: &[f32], floor: f32) -> Vec<u32> {
         thread_local! {
             static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
         }
@@ -562,11 +587,22 @@ impl Screener {
                 return Vec::new();
             }
             let min = total * MIN_SHARE;
+            let wq: f32 = qw.iter().sum();
+            // Rank by an estimate of the best score the name could reach: the query weight it
+            // shares plus all its own weight, over the weight of both names. Names that cannot
+            // come near the review floor even so are not scored.
             let mut cands: Vec<(f32, u32)> = s
                 .touched
                 .iter()
-                .map(|&n| (s.acc[n as usize], n))
-                .filter(|&(a, _)| a >= min)
+                .filter_map(|&n| {
+                    let a = s.acc[n as usize];
+                    if a < min {
+                        return None;
+                    }
+                    let wc = self.name_weight[n as usize];
+                    let bound = (a + wc) / (wq + wc);
+                    (bound + BOUND_SLACK >= floor).then_some((bound, n))
+                })
                 .collect();
             s.clear();
             if cands.len() > MAX_CANDIDATES {
@@ -600,13 +636,13 @@ impl Screener {
                 &self.foreign_skeletons
             };
             if let Some(list) = map.get(t.skeleton.as_str()) {
-                consider.extend(list.iter().take(256).copied());
+                consider.extend(list.iter().take(128).copied());
             }
         }
         for code in [&t.metaphone.0, &t.metaphone.1] {
             if code.len() >= 3 {
                 if let Some(list) = self.phonetic.get(code.as_str()) {
-                    consider.extend(list.iter().take(256).copied());
+                    consider.extend(list.iter().take(128).copied());
                 }
             }
         }
@@ -617,6 +653,11 @@ impl Screener {
                 continue;
             }
             let v = &self.vocab[id as usize];
+            if !(t.script.vowels_unreliable() || v.script.vowels_unreliable())
+                && t.len.abs_diff(v.len) > 3
+            {
+                continue;
+            }
             if let Some((_, m)) = compare(t, v) {
                 if m != Method::Initial {
                     out.push(id);

@@ -8,9 +8,13 @@
 //!    within a budget that grows with length: none below 4 letters, 1 up to 7, 2 up to 11, then 3.
 //!    Similarity is Jaro-Winkler, floored at 0.75 inside the budget.
 //! 3. **transliterated** — when either token came from a script that does not carry Latin vowels
-//!    faithfully (Arabic, Hebrew, kana, Hangul, Han, Thai, Indic), equal consonant skeletons
-//!    (see [`skeleton`]) count: `mhmd` (محمد) ~ `mohammed`. 0.85, or 0.75 for skeletons one edit
-//!    apart when they have five or more consonants.
+//!    faithfully (Arabic, Hebrew, kana, Hangul, Thai, Indic), equal consonant skeletons
+//!    (see [`skeleton`]) of three or more consonants count: `mhmd` (محمد) ~ `mohammed`. 0.8 for
+//!    three consonants, 0.85 for four, 0.9 for more; 0.75 for skeletons one edit apart when they
+//!    have five or more consonants. Two-consonant skeletons are too common to be evidence.
+//!
+//! Pinyin syllables from Han characters are compared exactly (below seven letters): `cheng` and
+//! `chen` are different syllables, not a typo.
 //! 4. **phonetic** — equal Double Metaphone codes on tokens of five or more letters whose first
 //!    letters sound alike (`aleksandr` ~ `alexander`): 0.8.
 //! 5. **initial** — a one-letter token against a word starting with that letter: 0.6.
@@ -158,30 +162,43 @@ pub fn compare(a: &TokInfo, b: &TokInfo) -> Option<(f32, Method)> {
     let long = a.len.max(b.len);
     let short = a.len.min(b.len);
     let mut best: Option<(f32, Method)> = None;
-    let budget = if short < 4 { 0 } else { edit_budget(long) };
+    let exact_syllables = (a.script.syllables_exact() || b.script.syllables_exact()) && short < 7;
+    let budget = if short < 4 || exact_syllables {
+        0
+    } else {
+        edit_budget(long)
+    };
     if budget > 0
         && long - short <= budget
         && (a.text.as_bytes()[0] == b.text.as_bytes()[0] || short >= 5)
     {
-        let d = strsim::osa_distance(&a.text, &b.text);
-        if d <= budget {
-            let jw = strsim::jaro_winkler(&a.text, &b.text) as f32;
+        let d = osa_within(&a.text, &b.text, budget);
+        if d.is_some() {
+            let jw = rapidfuzz::distance::jaro_winkler::similarity(a.text.bytes(), b.text.bytes())
+                as f32;
             best = Some((jw.max(0.75), Method::Fuzzy));
         }
     }
     let cross = a.script.vowels_unreliable() || b.script.vowels_unreliable();
     if cross && a.script != b.script {
         let consonants = a.skeleton.len().min(b.skeleton.len());
-        if consonants >= 2 && a.skeleton == b.skeleton {
-            best = better(best, (0.85, Method::Transliterated));
-        } else if consonants >= 4
+        if consonants >= 3 && a.skeleton == b.skeleton {
+            // the longer the skeleton, the less likely two different names share it
+            let sim = match consonants {
+                3 => 0.8,
+                4 => 0.85,
+                _ => 0.9,
+            };
+            best = better(best, (sim, Method::Transliterated));
+        } else if consonants >= 5
             && a.skeleton.as_bytes()[0] == b.skeleton.as_bytes()[0]
-            && strsim::osa_distance(&a.skeleton, &b.skeleton) <= 1
+            && osa_within(&a.skeleton, &b.skeleton, 1).is_some()
         {
             best = better(best, (0.75, Method::Transliterated));
         }
     }
-    if !a.metaphone.0.is_empty()
+    if !exact_syllables
+        && !a.metaphone.0.is_empty()
         && !b.metaphone.0.is_empty()
         && a.skeleton.as_bytes().first() == b.skeleton.as_bytes().first()
         && (a.metaphone.0 == b.metaphone.0
@@ -196,6 +213,13 @@ pub fn compare(a: &TokInfo, b: &TokInfo) -> Option<(f32, Method)> {
         best = Some((0.6, Method::Initial));
     }
     best
+}
+
+/// Optimal-string-alignment distance if it is at most `max` (rapidfuzz's bit-parallel OSA with a
+/// score cutoff, on the ASCII bytes).
+fn osa_within(a: &str, b: &str, max: usize) -> Option<usize> {
+    let args = rapidfuzz::distance::osa::Args::default().score_cutoff(max);
+    rapidfuzz::distance::osa::distance_with_args(a.bytes(), b.bytes(), &args)
 }
 
 fn better(cur: Option<(f32, Method)>, new: (f32, Method)) -> Option<(f32, Method)> {

@@ -41,7 +41,16 @@ impl Script {
     /// Scripts whose transliteration does not carry the vowels of a Latin spelling faithfully
     /// (abjads write no short vowels; syllabaries and abugidas insert or change them).
     pub fn vowels_unreliable(self) -> bool {
-        !matches!(self, Script::Latin | Script::Cyrillic | Script::Greek)
+        !matches!(
+            self,
+            Script::Latin | Script::Cyrillic | Script::Greek | Script::Han
+        )
+    }
+
+    /// Scripts whose romanisation is one fixed spelling per syllable (pinyin), so that a
+    /// one-letter difference is a different syllable (`cheng` is not `chen`), not a typo.
+    pub fn syllables_exact(self) -> bool {
+        matches!(self, Script::Han)
     }
 }
 
