@@ -1,0 +1,285 @@
+//! Audit records, their hash chain, its verification, and the writer task that appends them.
+
+use serde::{Serialize, Serializer};
+use sha2::{Digest, Sha256};
+use tokio::sync::mpsc;
+
+use crate::{backend, Job, Pool, StoreError};
+
+/// The `prev_hash` of the first record.
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// What a caller records; the writer adds the sequence number, the time and the hashes.
+#[derive(Debug, Clone, Default)]
+pub struct NewRecord {
+    /// `check`, `screen`, `screen_batch`, `match`, `review`, `lists_update`, `token` …
+    pub kind: String,
+    pub actor_id: String,
+    pub actor_name: String,
+    pub actor_role: String,
+    /// The rulebook's content hash ("" when the action used no rules).
+    pub rulebook_version: String,
+    /// JSON object: list source → content hash of the version served.
+    pub list_versions: String,
+    /// The request as JSON.
+    pub request: String,
+    /// The response as JSON.
+    pub response: String,
+}
+
+/// A stored audit record. JSON documents are kept as the exact text that was hashed; exported,
+/// they are embedded as JSON (byte for byte) when they parse, else as strings.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Record {
+    pub seq: i64,
+    pub recorded_at: String,
+    pub kind: String,
+    pub actor_id: String,
+    pub actor_name: String,
+    pub actor_role: String,
+    pub rulebook_version: String,
+    #[serde(serialize_with = "raw_json")]
+    pub list_versions: String,
+    #[serde(serialize_with = "raw_json")]
+    pub request: String,
+    #[serde(serialize_with = "raw_json")]
+    pub response: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+fn raw_json<S: Serializer>(text: &str, s: S) -> Result<S::Ok, S::Error> {
+    match serde_json::from_str::<&serde_json::value::RawValue>(text) {
+        Ok(raw) => raw.serialize(s),
+        Err(_) => s.serialize_str(text),
+    }
+}
+
+/// What an append returns once committed.
+#[derive(Debug, Clone, Serialize)]
+pub struct Appended {
+    pub seq: i64,
+    pub hash: String,
+    pub recorded_at: String,
+    #[serde(skip)]
+    pub effect: crate::EffectOutput,
+}
+
+/// The hash of a record: SHA-256 over a domain tag and every field, each prefixed by its length
+/// (so no two different records serialise alike), the sequence number and the previous hash
+/// included — changing, removing, inserting or moving any record breaks the chain after it.
+pub fn record_hash(r: &Record) -> String {
+    let mut h = Sha256::new();
+    h.update(b"chokepoint-audit-v1");
+    let seq = r.seq.to_string();
+    for field in [
+        seq.as_str(),
+        &r.recorded_at,
+        &r.kind,
+        &r.actor_id,
+        &r.actor_name,
+        &r.actor_role,
+        &r.rulebook_version,
+        &r.list_versions,
+        &r.request,
+        &r.response,
+        &r.prev_hash,
+    ] {
+        h.update((field.len() as u64).to_be_bytes());
+        h.update(field.as_bytes());
+    }
+    hex::encode(h.finalize())
+}
+
+pub(crate) fn seal(seq: i64, recorded_at: &str, prev_hash: &str, n: &NewRecord) -> Record {
+    let mut r = Record {
+        seq,
+        recorded_at: recorded_at.to_string(),
+        kind: n.kind.clone(),
+        actor_id: n.actor_id.clone(),
+        actor_name: n.actor_name.clone(),
+        actor_role: n.actor_role.clone(),
+        rulebook_version: n.rulebook_version.clone(),
+        list_versions: if n.list_versions.is_empty() {
+            "{}".into()
+        } else {
+            n.list_versions.clone()
+        },
+        request: n.request.clone(),
+        response: n.response.clone(),
+        prev_hash: prev_hash.to_string(),
+        hash: String::new(),
+    };
+    r.hash = record_hash(&r);
+    r
+}
+
+/// One thing wrong with the chain.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VerifyProblem {
+    /// The record where it shows (for `head`, the head row's sequence number).
+    pub seq: i64,
+    /// `sequence` (a gap or a record out of order: deleted, inserted or moved records),
+    /// `link` (its `prev_hash` is not the previous record's hash), `content` (its fields do not
+    /// give its hash: changed), or `head` (the head row does not name the last record: records
+    /// removed from or added at the end).
+    pub kind: String,
+    pub message: String,
+}
+
+/// The result of [`crate::Store::verify`].
+#[derive(Debug, Clone, Serialize)]
+pub struct VerifyReport {
+    pub ok: bool,
+    pub records: u64,
+    /// The last record's sequence number and hash; write them down to check later that nothing
+    /// was rewritten since.
+    pub last_seq: i64,
+    pub last_hash: String,
+    pub problem_count: u64,
+    /// The first problems found (at most 1000).
+    pub problems: Vec<VerifyProblem>,
+}
+
+const MAX_PROBLEMS: usize = 1000;
+
+/// Walks records in `seq` order.
+pub struct Verifier {
+    next_seq: i64,
+    prev_hash: String,
+    records: u64,
+    problem_count: u64,
+    problems: Vec<VerifyProblem>,
+}
+
+impl Default for Verifier {
+    fn default() -> Self {
+        Verifier::new()
+    }
+}
+
+impl Verifier {
+    pub fn new() -> Verifier {
+        Verifier {
+            next_seq: 1,
+            prev_hash: GENESIS_HASH.into(),
+            records: 0,
+            problem_count: 0,
+            problems: Vec::new(),
+        }
+    }
+
+    fn problem(&mut self, seq: i64, kind: &str, message: String) {
+        self.problem_count += 1;
+        if self.problems.len() < MAX_PROBLEMS {
+            self.problems.push(VerifyProblem {
+                seq,
+                kind: kind.into(),
+                message,
+            });
+        }
+    }
+
+    pub fn push(&mut self, r: &Record) {
+        self.records += 1;
+        if r.seq != self.next_seq {
+            let what = if r.seq > self.next_seq {
+                format!("records {}..{} are missing", self.next_seq, r.seq - 1)
+            } else {
+                "out of order or duplicated".to_string()
+            };
+            self.problem(
+                r.seq,
+                "sequence",
+                format!("expected record {}, found {}: {what}", self.next_seq, r.seq),
+            );
+        }
+        if r.prev_hash != self.prev_hash {
+            self.problem(
+                r.seq,
+                "link",
+                format!(
+                    "prev_hash {} is not the hash of the record before it ({})",
+                    short(&r.prev_hash),
+                    short(&self.prev_hash)
+                ),
+            );
+        }
+        let actual = record_hash(r);
+        if actual != r.hash {
+            self.problem(
+                r.seq,
+                "content",
+                format!(
+                    "its fields hash to {}, not to its stored hash {}: the record was changed",
+                    short(&actual),
+                    short(&r.hash)
+                ),
+            );
+        }
+        self.prev_hash = r.hash.clone();
+        self.next_seq = r.seq + 1;
+    }
+
+    pub fn finish(mut self, head: (i64, String)) -> VerifyReport {
+        let last_seq = self.next_seq - 1;
+        if head.0 != last_seq || head.1 != self.prev_hash {
+            self.problem(
+                head.0,
+                "head",
+                format!("the head names record {} ({}), the last record is {} ({}): records were removed from or added at the end", head.0, short(&head.1), last_seq, short(&self.prev_hash)),
+            );
+        }
+        VerifyReport {
+            ok: self.problem_count == 0,
+            records: self.records,
+            last_seq,
+            last_hash: self.prev_hash,
+            problem_count: self.problem_count,
+            problems: self.problems,
+        }
+    }
+}
+
+fn short(h: &str) -> &str {
+    h.get(..12).unwrap_or(h)
+}
+
+/// The writer task: takes every append waiting, writes them in one transaction, answers each.
+pub(crate) async fn writer(pool: Pool, mut rx: mpsc::Receiver<Job>, max_batch: usize) {
+    let mut jobs: Vec<Job> = Vec::with_capacity(max_batch);
+    while let Some(job) = rx.recv().await {
+        jobs.push(job);
+        while jobs.len() < max_batch {
+            match rx.try_recv() {
+                Ok(j) => jobs.push(j),
+                Err(_) => break,
+            }
+        }
+        let mut items = Vec::with_capacity(jobs.len());
+        let mut replies = Vec::with_capacity(jobs.len());
+        for (record, effect, reply) in jobs.drain(..) {
+            items.push((record, effect));
+            replies.push(reply);
+        }
+        let result = match &pool {
+            Pool::Sqlite(p) => backend::sqlite::write_batch(p, items).await,
+            Pool::Postgres(p) => backend::postgres::write_batch(p, items).await,
+        };
+        match result {
+            Ok(outcomes) => {
+                for (reply, outcome) in replies.into_iter().zip(outcomes) {
+                    let _ = reply.send(outcome);
+                }
+            }
+            Err(e) => {
+                let msg = e.to_string();
+                for reply in replies {
+                    let _ = reply.send(Err(StoreError::Db(sqlx::Error::Protocol(format!(
+                        "audit append failed, nothing written: {msg}"
+                    )))));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,337 @@
+//! Every statement, written once and compiled for both databases. The SQL is the common subset:
+//! `$n` placeholders (SQLite reads them by number too), `RETURNING`, `ON CONFLICT`, savepoints.
+
+macro_rules! backend {
+    ($name:ident, $db:ty) => {
+        pub(crate) mod $name {
+            use sqlx::Row;
+
+            use crate::audit::{seal, Appended, NewRecord, Record};
+            use crate::{AllowEntry, Case, CaseStatus, Effect, EffectOutput, Party, Result, Role, StoreError, TokenInfo};
+
+            type Pool = sqlx::Pool<$db>;
+            type DbRow = <$db as sqlx::Database>::Row;
+            type Tx<'a> = sqlx::Transaction<'a, $db>;
+
+            const RECORD_COLS: &str = "seq, recorded_at, kind, actor_id, actor_name, actor_role, rulebook_version, list_versions, request, response, prev_hash, hash";
+            const CASE_COLS: &str = "id, opened_at, status, party_key, party_name, list_source, entry_id, entry_hash, entry_name, score, hit, audit_seq, decided_at, decided_by, decision_reason";
+            const ALLOW_COLS: &str = "id, party_key, list_source, entry_id, entry_hash, case_id, reason, created_at, created_by";
+
+            fn record(row: &DbRow) -> Result<Record, sqlx::Error> {
+                Ok(Record {
+                    seq: row.try_get("seq")?,
+                    recorded_at: row.try_get("recorded_at")?,
+                    kind: row.try_get("kind")?,
+                    actor_id: row.try_get("actor_id")?,
+                    actor_name: row.try_get("actor_name")?,
+                    actor_role: row.try_get("actor_role")?,
+                    rulebook_version: row.try_get("rulebook_version")?,
+                    list_versions: row.try_get("list_versions")?,
+                    request: row.try_get("request")?,
+                    response: row.try_get("response")?,
+                    prev_hash: row.try_get("prev_hash")?,
+                    hash: row.try_get("hash")?,
+                })
+            }
+
+            fn case(row: &DbRow) -> Result<Case, sqlx::Error> {
+                let status: String = row.try_get("status")?;
+                let hit: String = row.try_get("hit")?;
+                Ok(Case {
+                    id: row.try_get("id")?,
+                    opened_at: row.try_get("opened_at")?,
+                    status: CaseStatus::parse(&status).ok_or_else(|| sqlx::Error::Decode(format!("case status `{status}`").into()))?,
+                    party_key: row.try_get("party_key")?,
+                    party_name: row.try_get("party_name")?,
+                    list_source: row.try_get("list_source")?,
+                    entry_id: row.try_get("entry_id")?,
+                    entry_hash: row.try_get("entry_hash")?,
+                    entry_name: row.try_get("entry_name")?,
+                    score: row.try_get("score")?,
+                    hit: serde_json::from_str(&hit).unwrap_or(serde_json::Value::String(hit)),
+                    audit_seq: row.try_get("audit_seq")?,
+                    decided_at: row.try_get("decided_at")?,
+                    decided_by: row.try_get("decided_by")?,
+                    decision_reason: row.try_get("decision_reason")?,
+                })
+            }
+
+            fn allow(row: &DbRow) -> Result<AllowEntry, sqlx::Error> {
+                Ok(AllowEntry {
+                    id: row.try_get("id")?,
+                    party_key: row.try_get("party_key")?,
+                    list_source: row.try_get("list_source")?,
+                    entry_id: row.try_get("entry_id")?,
+                    entry_hash: row.try_get("entry_hash")?,
+                    case_id: row.try_get("case_id")?,
+                    reason: row.try_get("reason")?,
+                    created_at: row.try_get("created_at")?,
+                    created_by: row.try_get("created_by")?,
+                })
+            }
+
+            fn token(row: &DbRow) -> Result<TokenInfo, sqlx::Error> {
+                let role: String = row.try_get("role")?;
+                Ok(TokenInfo {
+                    id: row.try_get("id")?,
+                    name: row.try_get("name")?,
+                    role: Role::parse(&role).ok_or_else(|| sqlx::Error::Decode(format!("token role `{role}`").into()))?,
+                    created_at: row.try_get("created_at")?,
+                    revoked_at: row.try_get("revoked_at")?,
+                })
+            }
+
+            pub async fn ping(p: &Pool) -> Result<()> {
+                sqlx::query("SELECT 1").execute(p).await?;
+                Ok(())
+            }
+
+            // ---- audit ----
+
+            pub async fn audit_page(p: &Pool, after: i64, limit: i64, kind: Option<&str>) -> Result<Vec<Record>> {
+                let sql = format!("SELECT {RECORD_COLS} FROM audit_log WHERE seq > $1 AND (CAST($3 AS TEXT) IS NULL OR kind = $3) ORDER BY seq LIMIT $2");
+                let rows = sqlx::query(&sql).bind(after).bind(limit).bind(kind).fetch_all(p).await?;
+                Ok(rows.iter().map(record).collect::<Result<_, _>>()?)
+            }
+
+            pub async fn audit_recent(p: &Pool, before: i64, limit: i64, kind: Option<&str>) -> Result<Vec<Record>> {
+                let sql = format!("SELECT {RECORD_COLS} FROM audit_log WHERE seq < $1 AND (CAST($3 AS TEXT) IS NULL OR kind = $3) ORDER BY seq DESC LIMIT $2");
+                let rows = sqlx::query(&sql).bind(before).bind(limit).bind(kind).fetch_all(p).await?;
+                Ok(rows.iter().map(record).collect::<Result<_, _>>()?)
+            }
+
+            pub async fn audit_get(p: &Pool, seq: i64) -> Result<Option<Record>> {
+                let sql = format!("SELECT {RECORD_COLS} FROM audit_log WHERE seq = $1");
+                let row = sqlx::query(&sql).bind(seq).fetch_optional(p).await?;
+                Ok(row.as_ref().map(record).transpose()?)
+            }
+
+            pub async fn audit_head(p: &Pool) -> Result<(i64, String)> {
+                let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(p).await?;
+                Ok((row.try_get("seq")?, row.try_get("hash")?))
+            }
+
+            /// Writes a batch in one transaction. The outer error means nothing was written;
+            /// an inner one, that this item's effect was refused (and its record not written).
+            pub async fn write_batch(p: &Pool, items: Vec<(NewRecord, Effect)>) -> Result<Vec<Result<Appended>>> {
+                let mut tx = p.begin().await?;
+                // Writing first takes the write lock (SQLite) or the head row's lock (PostgreSQL)
+                // before the head is read, so appends from other processes queue behind us.
+                sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1").execute(&mut *tx).await?;
+                let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut *tx).await?;
+                let mut seq: i64 = row.try_get("seq")?;
+                let mut prev: String = row.try_get("hash")?;
+                let now = crate::now();
+                let mut out = Vec::with_capacity(items.len());
+                for (new, effect) in items {
+                    let has_effect = !matches!(effect, Effect::None);
+                    if has_effect {
+                        sqlx::query("SAVEPOINT item").execute(&mut *tx).await?;
+                    }
+                    let effect_out = match apply(&mut tx, effect, seq + 1, &now).await {
+                        Ok(o) => o,
+                        Err(e) => {
+                            sqlx::query("ROLLBACK TO SAVEPOINT item").execute(&mut *tx).await?;
+                            sqlx::query("RELEASE SAVEPOINT item").execute(&mut *tx).await?;
+                            out.push(Err(e));
+                            continue;
+                        }
+                    };
+                    let r = seal(seq + 1, &now, &prev, &new);
+                    let sql = format!("INSERT INTO audit_log ({RECORD_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)");
+                    sqlx::query(&sql)
+                        .bind(r.seq)
+                        .bind(&r.recorded_at)
+                        .bind(&r.kind)
+                        .bind(&r.actor_id)
+                        .bind(&r.actor_name)
+                        .bind(&r.actor_role)
+                        .bind(&r.rulebook_version)
+                        .bind(&r.list_versions)
+                        .bind(&r.request)
+                        .bind(&r.response)
+                        .bind(&r.prev_hash)
+                        .bind(&r.hash)
+                        .execute(&mut *tx)
+                        .await?;
+                    if has_effect {
+                        sqlx::query("RELEASE SAVEPOINT item").execute(&mut *tx).await?;
+                    }
+                    seq = r.seq;
+                    prev = r.hash.clone();
+                    out.push(Ok(Appended { seq: r.seq, hash: r.hash, recorded_at: r.recorded_at, effect: effect_out }));
+                }
+                sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1").bind(seq).bind(&prev).execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(out)
+            }
+
+            async fn apply(tx: &mut Tx<'_>, effect: Effect, seq: i64, now: &str) -> Result<EffectOutput> {
+                match effect {
+                    Effect::None => Ok(EffectOutput::None),
+                    Effect::Screening { party, cases } => {
+                        if let Some(party) = party {
+                            sqlx::query(
+                                "INSERT INTO parties (party_key, name, query, first_seen, last_screened) VALUES ($1, $2, $3, $4, $4) \
+                                 ON CONFLICT (party_key) DO UPDATE SET name = excluded.name, query = excluded.query, last_screened = excluded.last_screened",
+                            )
+                            .bind(&party.key)
+                            .bind(&party.name)
+                            .bind(&party.query)
+                            .bind(now)
+                            .execute(&mut **tx)
+                            .await?;
+                        }
+                        let mut ids = Vec::with_capacity(cases.len());
+                        for c in cases {
+                            let existing = sqlx::query(
+                                "SELECT id FROM cases WHERE party_key = $1 AND list_source = $2 AND entry_id = $3 AND entry_hash = $4 AND status = 'open' ORDER BY id LIMIT 1",
+                            )
+                            .bind(&c.party_key)
+                            .bind(&c.list_source)
+                            .bind(&c.entry_id)
+                            .bind(&c.entry_hash)
+                            .fetch_optional(&mut **tx)
+                            .await?;
+                            if let Some(row) = existing {
+                                ids.push(row.try_get("id")?);
+                                continue;
+                            }
+                            let row = sqlx::query(
+                                "INSERT INTO cases (opened_at, status, party_key, party_name, list_source, entry_id, entry_hash, entry_name, score, hit, audit_seq) \
+                                 VALUES ($1, 'open', $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                            )
+                            .bind(now)
+                            .bind(&c.party_key)
+                            .bind(&c.party_name)
+                            .bind(&c.list_source)
+                            .bind(&c.entry_id)
+                            .bind(&c.entry_hash)
+                            .bind(&c.entry_name)
+                            .bind(c.score)
+                            .bind(&c.hit)
+                            .bind(seq)
+                            .fetch_one(&mut **tx)
+                            .await?;
+                            ids.push(row.try_get("id")?);
+                        }
+                        Ok(EffectOutput::Cases(ids))
+                    }
+                    Effect::Decision { case_id, decision, reason, decided_by } => {
+                        if decision == CaseStatus::Open {
+                            return Err(StoreError::Conflict("a decision is `match` or `no_match`".into()));
+                        }
+                        let sql = format!("SELECT {CASE_COLS} FROM cases WHERE id = $1");
+                        let row = sqlx::query(&sql).bind(case_id).fetch_optional(&mut **tx).await?;
+                        let current = match row {
+                            Some(r) => case(&r)?,
+                            None => return Err(StoreError::NotFound(format!("case {case_id}"))),
+                        };
+                        if current.status != CaseStatus::Open {
+                            return Err(StoreError::Conflict(format!(
+                                "case {case_id} was already decided ({}) by {} at {}",
+                                current.status.as_str(),
+                                current.decided_by.as_deref().unwrap_or("?"),
+                                current.decided_at.as_deref().unwrap_or("?")
+                            )));
+                        }
+                        sqlx::query("UPDATE cases SET status = $2, decided_at = $3, decided_by = $4, decision_reason = $5 WHERE id = $1 AND status = 'open'")
+                            .bind(case_id)
+                            .bind(decision.as_str())
+                            .bind(now)
+                            .bind(&decided_by)
+                            .bind(&reason)
+                            .execute(&mut **tx)
+                            .await?;
+                        if decision == CaseStatus::NoMatch {
+                            sqlx::query(
+                                "INSERT INTO allow_list (party_key, list_source, entry_id, entry_hash, case_id, reason, created_at, created_by) \
+                                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (party_key, list_source, entry_id, entry_hash) DO NOTHING",
+                            )
+                            .bind(&current.party_key)
+                            .bind(&current.list_source)
+                            .bind(&current.entry_id)
+                            .bind(&current.entry_hash)
+                            .bind(case_id)
+                            .bind(&reason)
+                            .bind(now)
+                            .bind(&decided_by)
+                            .execute(&mut **tx)
+                            .await?;
+                        }
+                        let row = sqlx::query(&sql).bind(case_id).fetch_one(&mut **tx).await?;
+                        Ok(EffectOutput::Decided(Box::new(case(&row)?)))
+                    }
+                }
+            }
+
+            // ---- tokens ----
+
+            pub async fn insert_token(p: &Pool, t: &TokenInfo, secret_hash: &str) -> Result<()> {
+                sqlx::query("INSERT INTO api_tokens (id, name, role, secret_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(&t.id)
+                    .bind(&t.name)
+                    .bind(t.role.as_str())
+                    .bind(secret_hash)
+                    .bind(&t.created_at)
+                    .execute(p)
+                    .await?;
+                Ok(())
+            }
+
+            pub async fn token_by_hash(p: &Pool, secret_hash: &str) -> Result<Option<TokenInfo>> {
+                let row = sqlx::query("SELECT id, name, role, created_at, revoked_at FROM api_tokens WHERE secret_hash = $1")
+                    .bind(secret_hash)
+                    .fetch_optional(p)
+                    .await?;
+                Ok(row.as_ref().map(token).transpose()?)
+            }
+
+            pub async fn list_tokens(p: &Pool) -> Result<Vec<TokenInfo>> {
+                let rows = sqlx::query("SELECT id, name, role, created_at, revoked_at FROM api_tokens ORDER BY created_at, id").fetch_all(p).await?;
+                Ok(rows.iter().map(token).collect::<Result<_, _>>()?)
+            }
+
+            pub async fn revoke_token(p: &Pool, id: &str, now: &str) -> Result<u64> {
+                let r = sqlx::query("UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL").bind(id).bind(now).execute(p).await?;
+                Ok(r.rows_affected())
+            }
+
+            // ---- cases ----
+
+            pub async fn allowed(p: &Pool, party_key: &str, list_source: &str, entry_id: &str, entry_hash: &str) -> Result<Option<AllowEntry>> {
+                let sql = format!("SELECT {ALLOW_COLS} FROM allow_list WHERE party_key = $1 AND list_source = $2 AND entry_id = $3 AND entry_hash = $4");
+                let row = sqlx::query(&sql).bind(party_key).bind(list_source).bind(entry_id).bind(entry_hash).fetch_optional(p).await?;
+                Ok(row.as_ref().map(allow).transpose()?)
+            }
+
+            pub async fn allow_list(p: &Pool, limit: i64) -> Result<Vec<AllowEntry>> {
+                let sql = format!("SELECT {ALLOW_COLS} FROM allow_list ORDER BY id DESC LIMIT $1");
+                let rows = sqlx::query(&sql).bind(limit).fetch_all(p).await?;
+                Ok(rows.iter().map(allow).collect::<Result<_, _>>()?)
+            }
+
+            pub async fn list_cases(p: &Pool, status: Option<&str>, limit: i64) -> Result<Vec<Case>> {
+                let sql = format!("SELECT {CASE_COLS} FROM cases WHERE (CAST($1 AS TEXT) IS NULL OR status = $1) ORDER BY id DESC LIMIT $2");
+                let rows = sqlx::query(&sql).bind(status).bind(limit).fetch_all(p).await?;
+                Ok(rows.iter().map(case).collect::<Result<_, _>>()?)
+            }
+
+            pub async fn get_case(p: &Pool, id: i64) -> Result<Option<Case>> {
+                let sql = format!("SELECT {CASE_COLS} FROM cases WHERE id = $1");
+                let row = sqlx::query(&sql).bind(id).fetch_optional(p).await?;
+                Ok(row.as_ref().map(case).transpose()?)
+            }
+
+            pub async fn parties(p: &Pool) -> Result<Vec<Party>> {
+                let rows = sqlx::query("SELECT party_key, name, query FROM parties ORDER BY party_key").fetch_all(p).await?;
+                rows.iter()
+                    .map(|r| Ok(Party { key: r.try_get("party_key")?, name: r.try_get("name")?, query: r.try_get("query")? }))
+                    .collect()
+            }
+        }
+    };
+}
+
+backend!(sqlite, sqlx::Sqlite);
+backend!(postgres, sqlx::Postgres);

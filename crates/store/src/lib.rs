@@ -1,0 +1,371 @@
+//! chokepoint-store: what the server keeps — the hash-chained audit trail, API tokens, review
+//! cases and the allow-list — on SQLite (the default, one file created on first run, WAL) or
+//! PostgreSQL.
+//!
+//! Every statement is a runtime query (`sqlx::query`), written once and compiled for both
+//! backends (see `backend.rs`); the schemas are the migrations under `migrations/{sqlite,postgres}`.
+//!
+//! ## The audit trail
+//! Records are appended by one writer task per [`Store`], which batches concurrent appends into one
+//! transaction (group commit): an append returns only once its transaction has committed, so an
+//! acknowledged request is on disk. Each record's hash covers its sequence number, its content and
+//! the previous record's hash ([`audit::record_hash`]); the head (last sequence number and hash) is
+//! kept in its own row, written in the same transaction. [`Store::verify`] recomputes the chain and
+//! reports every change, deletion, insertion and reordering. Database triggers refuse `UPDATE`,
+//! `DELETE` (and on PostgreSQL `TRUNCATE`) of audit records; the chain catches what gets past them.
+//!
+//! A side effect that belongs to an audited action — opening review cases for a screening, or a
+//! reviewer's decision — is written in the same transaction as its audit record ([`Effect`]), so
+//! there is never a decision without its record or a record without its decision.
+
+pub mod audit;
+mod backend;
+mod model;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use tokio::sync::{mpsc, oneshot};
+
+pub use audit::{Appended, NewRecord, Record, VerifyProblem, VerifyReport, GENESIS_HASH};
+pub use model::*;
+
+/// What went wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("database URL `{0}`: expected sqlite://PATH or postgres://…")]
+    BadUrl(String),
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("the audit writer has stopped")]
+    WriterGone,
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Which database a store is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone)]
+pub(crate) enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// How to open a store.
+#[derive(Debug, Clone, Default)]
+pub struct StoreOptions {
+    /// PostgreSQL only: keep every table in this schema (created if missing). Tests use a fresh
+    /// schema per run.
+    pub pg_schema: Option<String>,
+    /// Most audit records written in one transaction.
+    pub max_batch: Option<usize>,
+}
+
+type Job = (NewRecord, Effect, oneshot::Sender<Result<Appended>>);
+
+/// A connection pool plus the audit writer. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    pool: Pool,
+    writer: mpsc::Sender<Job>,
+    url: String,
+}
+
+/// Calls the same function of the backend module for whichever database the store is on.
+macro_rules! dispatch {
+    ($self:expr, $f:ident ( $($arg:expr),* )) => {
+        match &$self.pool {
+            Pool::Sqlite(p) => backend::sqlite::$f(p, $($arg),*).await,
+            Pool::Postgres(p) => backend::postgres::$f(p, $($arg),*).await,
+        }
+    };
+}
+
+impl Store {
+    /// Opens (and creates, for SQLite) the database at `url` and brings its schema up to date.
+    /// Needs a Tokio runtime: the audit writer runs as a task on it.
+    pub async fn connect(url: &str) -> Result<Store> {
+        Store::connect_with(url, StoreOptions::default()).await
+    }
+
+    pub async fn connect_with(url: &str, opts: StoreOptions) -> Result<Store> {
+        let pool = if url.starts_with("sqlite:") {
+            let o = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                // FULL: a committed append survives power loss, not only a killed process.
+                .synchronous(SqliteSynchronous::Full)
+                .busy_timeout(Duration::from_secs(30));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(o)
+                .await?;
+            sqlx::migrate!("migrations/sqlite").run(&pool).await?;
+            Pool::Sqlite(pool)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let mut o = PgConnectOptions::from_str(url)?;
+            if let Some(schema) = &opts.pg_schema {
+                if !schema
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_')
+                    || schema.is_empty()
+                {
+                    return Err(StoreError::BadUrl(format!(
+                        "{url} (schema `{schema}`: letters, digits and _ only)"
+                    )));
+                }
+                let admin = PgPoolOptions::new()
+                    .max_connections(1)
+                    .connect_with(o.clone())
+                    .await?;
+                sqlx::query(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))
+                    .execute(&admin)
+                    .await?;
+                admin.close().await;
+                o = o.options([("search_path", schema.as_str())]);
+            }
+            let pool = PgPoolOptions::new()
+                .max_connections(10)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(o)
+                .await?;
+            sqlx::migrate!("migrations/postgres").run(&pool).await?;
+            Pool::Postgres(pool)
+        } else {
+            return Err(StoreError::BadUrl(url.to_string()));
+        };
+        let (tx, rx) = mpsc::channel::<Job>(4096);
+        let max_batch = opts.max_batch.unwrap_or(256).max(1);
+        tokio::spawn(audit::writer(pool.clone(), rx, max_batch));
+        Ok(Store {
+            pool,
+            writer: tx,
+            url: redact(url),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// The URL it was opened with, password removed.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// A cheap round trip to the database (for readiness).
+    pub async fn ping(&self) -> Result<()> {
+        dispatch!(self, ping())
+    }
+
+    /// Closes the pool; pending appends finish first.
+    pub async fn close(&self) {
+        match &self.pool {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Postgres(p) => p.close().await,
+        }
+    }
+
+    // ---- audit -------------------------------------------------------------------------------
+
+    /// Appends a record (and its side effect, atomically); returns once it is committed.
+    pub async fn append(&self, record: NewRecord, effect: Effect) -> Result<Appended> {
+        let (tx, rx) = oneshot::channel();
+        self.writer
+            .send((record, effect, tx))
+            .await
+            .map_err(|_| StoreError::WriterGone)?;
+        rx.await.map_err(|_| StoreError::WriterGone)?
+    }
+
+    /// Records with `seq > after`, in order, at most `limit`; only of `kind` when given.
+    pub async fn audit_page(
+        &self,
+        after: i64,
+        limit: i64,
+        kind: Option<&str>,
+    ) -> Result<Vec<Record>> {
+        dispatch!(self, audit_page(after, limit, kind))
+    }
+
+    /// The newest records first: `seq < before` (all when `None`), at most `limit`.
+    pub async fn audit_recent(
+        &self,
+        before: Option<i64>,
+        limit: i64,
+        kind: Option<&str>,
+    ) -> Result<Vec<Record>> {
+        dispatch!(self, audit_recent(before.unwrap_or(i64::MAX), limit, kind))
+    }
+
+    pub async fn audit_get(&self, seq: i64) -> Result<Record> {
+        dispatch!(self, audit_get(seq))?
+            .ok_or_else(|| StoreError::NotFound(format!("audit record {seq}")))
+    }
+
+    /// The head row: (last sequence number, its hash).
+    pub async fn audit_head(&self) -> Result<(i64, String)> {
+        dispatch!(self, audit_head())
+    }
+
+    /// Recomputes the whole chain. Problems are reported, not raised.
+    pub async fn verify(&self) -> Result<VerifyReport> {
+        let mut v = audit::Verifier::new();
+        let mut after = i64::MIN;
+        loop {
+            let page = self.audit_page(after, 2000, None).await?;
+            let Some(last) = page.last() else { break };
+            after = last.seq;
+            for r in &page {
+                v.push(r);
+            }
+        }
+        let head = self.audit_head().await?;
+        Ok(v.finish(head))
+    }
+
+    // ---- tokens ------------------------------------------------------------------------------
+
+    /// Creates a token; the secret is returned once and only its SHA-256 is stored.
+    pub async fn create_token(&self, name: &str, role: Role) -> Result<(TokenInfo, String)> {
+        let id = random_hex(8);
+        let secret = format!("cpk_{id}_{}", random_hex(24));
+        let info = TokenInfo {
+            id,
+            name: name.to_string(),
+            role,
+            created_at: now(),
+            revoked_at: None,
+        };
+        dispatch!(self, insert_token(&info, &token_hash(&secret)))?;
+        Ok((info, secret))
+    }
+
+    /// The live token a secret belongs to, if any.
+    pub async fn authenticate(&self, secret: &str) -> Result<Option<TokenInfo>> {
+        let t: Option<TokenInfo> = dispatch!(self, token_by_hash(&token_hash(secret)))?;
+        Ok(t.filter(|t| t.revoked_at.is_none()))
+    }
+
+    pub async fn list_tokens(&self) -> Result<Vec<TokenInfo>> {
+        dispatch!(self, list_tokens())
+    }
+
+    pub async fn revoke_token(&self, id: &str) -> Result<()> {
+        let n: u64 = dispatch!(self, revoke_token(id, &now()))?;
+        if n == 0 {
+            return Err(StoreError::NotFound(format!("live token {id}")));
+        }
+        Ok(())
+    }
+
+    // ---- cases and allow-list ----------------------------------------------------------------
+
+    /// The allow-list entry that clears `party_key` against this list entry in this exact
+    /// content (`entry_hash`), if any. An entry made for older content no longer applies.
+    pub async fn allowed(
+        &self,
+        party_key: &str,
+        list_source: &str,
+        entry_id: &str,
+        entry_hash: &str,
+    ) -> Result<Option<AllowEntry>> {
+        dispatch!(self, allowed(party_key, list_source, entry_id, entry_hash))
+    }
+
+    pub async fn allow_list(&self, limit: i64) -> Result<Vec<AllowEntry>> {
+        dispatch!(self, allow_list(limit))
+    }
+
+    /// Cases, newest first; only those with `status` when given.
+    pub async fn list_cases(&self, status: Option<CaseStatus>, limit: i64) -> Result<Vec<Case>> {
+        dispatch!(self, list_cases(status.map(|s| s.as_str()), limit))
+    }
+
+    pub async fn get_case(&self, id: i64) -> Result<Case> {
+        dispatch!(self, get_case(id))?.ok_or_else(|| StoreError::NotFound(format!("case {id}")))
+    }
+
+    /// Every party screened so far (for re-screening when a list changes).
+    pub async fn parties(&self) -> Result<Vec<Party>> {
+        dispatch!(self, parties())
+    }
+}
+
+/// A side effect written in the same transaction as an audit record.
+#[derive(Debug, Clone, Default)]
+pub enum Effect {
+    #[default]
+    None,
+    /// A screening: remember the party and open a case for each hit to review (an open case for
+    /// the same party and list entry content is reused).
+    Screening {
+        party: Option<Party>,
+        cases: Vec<NewCase>,
+    },
+    /// A reviewer's decision on an open case; a no-match adds the allow-list entry.
+    Decision {
+        case_id: i64,
+        decision: CaseStatus,
+        reason: String,
+        decided_by: String,
+    },
+}
+
+/// What an [`Effect`] did.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub enum EffectOutput {
+    #[default]
+    None,
+    /// The case per requested case, in order.
+    Cases(Vec<i64>),
+    Decided(Box<Case>),
+}
+
+pub(crate) fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+fn random_hex(bytes: usize) -> String {
+    use rand::RngCore;
+    let mut b = vec![0u8; bytes];
+    rand::rng().fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+/// The stored form of a token secret.
+pub fn token_hash(secret: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+fn redact(url: &str) -> String {
+    // postgres://user:password@host → postgres://user:***@host
+    if let Some((scheme, rest)) = url.split_once("://") {
+        if let Some((cred, host)) = rest.split_once('@') {
+            if let Some((user, _)) = cred.split_once(':') {
+                return format!("{scheme}://{user}:***@{host}");
+            }
+        }
+    }
+    url.to_string()
+}
