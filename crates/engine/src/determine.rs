@@ -530,6 +530,25 @@ fn decide(book: &Rulebook, a: &mut Assessment, o: &Options) -> Decided {
         }
         reach = reach.or(ev.value);
     }
+    // Exclusions from the regime's scope (e.g. a shipment that is not an export at all).
+    let mut excluded = Tri::False;
+    let mut excluded_why = Vec::new();
+    for r in j.in_force(Kind::ReachExclusion, date, posture) {
+        let ev = a.eval_rule(r, &mut rule_errors);
+        match ev.value {
+            Tri::True => excluded_why.push(reason(r, "reach", format!("excluded: {}", r.title), facts(r.condition.as_ref(), &a.ctx))),
+            Tri::Unknown => reach_missing.extend(ev.missing),
+            Tri::False => {}
+        }
+        excluded = excluded.or(ev.value);
+    }
+    if excluded == Tri::True {
+        return Decided::NotReached(NotReached { jurisdiction: j.code.clone(), law: j.law.clone(), why: excluded_why });
+    }
+    reach = reach.and(match excluded {
+        Tri::False => Tri::True,
+        _ => Tri::Unknown,
+    });
     if reach == Tri::False {
         return Decided::NotReached(NotReached { jurisdiction: j.code.clone(), law: j.law.clone(), why: reach_false });
     }

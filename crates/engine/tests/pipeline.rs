@@ -338,3 +338,23 @@ fn a_condition_on_an_undecided_classification_is_unknown_only_when_it_matters() 
     let d = &run(&fr, "2024-03-01", Posture::Enforced).determinations[0];
     assert_eq!(d.outcome, Outcome::NoLicenceRequired, "{:?}", d.missing);
 }
+
+#[test]
+fn a_reach_exclusion_takes_the_shipment_out_of_the_regime() {
+    let book = Rulebook::load(vec![
+        SourceFile { path: "vocabulary.yaml".into(), text: VOCAB.into() },
+        SourceFile { path: "xx/jurisdiction.yaml".into(), text: "jurisdiction: XX\nname: Test regime\nlaw: Test law\n".into() },
+        SourceFile {
+            path: "xx/rules.yaml".into(),
+            text: format!(
+                "{RULES}  - id: XX.domestic\n    kind: reach_exclusion\n    title: Domestic shipments are not exports\n    condition: \"ship_from.country == destination.country\"\n    citations: [{{cite: \"XX 15\"}}]\n    valid_from: 2020-01-01\n    confidence: verified\n"
+            ),
+        },
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    let s = parse_shipment(&CHIP.replace("destination = \"CN\"", "destination = \"US\""), Format::Toml, "t.toml", &book.vocabulary, &NoCatalog).unwrap();
+    let o = Options { as_of: NaiveDate::from_ymd_opt(2024, 3, 1).unwrap(), posture: Posture::Enforced, jurisdictions: None };
+    let r = determine(&book, &s, &o);
+    assert!(r.determinations.is_empty());
+    assert_eq!(r.not_reached[0].why[0].rule, "XX.domestic");
+}

@@ -313,7 +313,7 @@ fn build_rule(r: RawRule, file: &str, line: usize) -> Result<Rule, (String, Stri
         Kind::CountryGroup => (&["group", "countries"], &[]),
         Kind::DestinationTreatment => (&["country", "treated_as"], &[]),
         Kind::Derived => (&["target", "expr"], &["unit"]),
-        Kind::Reach => (&["condition"], &[]),
+        Kind::Reach | Kind::ReachExclusion => (&["condition"], &[]),
         Kind::ControlEntry => (&["paragraph", "condition"], &["eccn", "reasons", "report_as"]),
         Kind::ControlNote => (&["excludes", "condition"], &[]),
         Kind::LicenceRequirement => (&["reason", "condition"], &["applies_to", "policy"]),

@@ -12,6 +12,7 @@ pub enum Kind {
     DestinationTreatment,
     Derived,
     Reach,
+    ReachExclusion,
     ControlEntry,
     ControlNote,
     LicenceRequirement,
