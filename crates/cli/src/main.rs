@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod check;
+mod eval;
 mod exit;
 mod lists;
 mod matching;
@@ -35,6 +36,8 @@ enum Command {
     /// Load, list, diff and update restricted-party lists.
     #[command(subcommand)]
     Lists(lists::ListsCommand),
+    /// Evaluate screening quality and speed on the shared evaluation sets.
+    Eval(eval::EvalArgs),
 }
 
 fn main() -> ExitCode {
@@ -46,6 +49,7 @@ fn main() -> ExitCode {
         Command::Screen(args) => screen::run(args),
         Command::Match(args) => matching::run(args),
         Command::Lists(cmd) => lists::run(cmd),
+        Command::Eval(args) => eval::run(args),
     };
     exit::finish(result)
 }
