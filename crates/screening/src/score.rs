@@ -2,7 +2,7 @@
 //!
 //! **Alignment.** Every query token is compared with every list token ([`compare`]); adjacent
 //! pairs are also compared joined (`al qaida` vs `alqaida`, `jsc argument` vs `jscargument`). The
-//! pairings are taken greedily, best first (similarity × weight), each token used once. Token order
+//! pairings are taken greedily, best first (similarity, then weight), each token used once. Token order
 //! is free.
 //!
 //! **Score.** A weighted Dice over both names:
@@ -156,11 +156,7 @@ pub fn align_with(
             }
         }
     }
-    pairs.sort_by(|a, b| {
-        (b.sim * b.weight)
-            .total_cmp(&(a.sim * a.weight))
-            .then(b.sim.total_cmp(&a.sim))
-    });
+    pairs.sort_by(|a, b| b.sim.total_cmp(&a.sim).then(b.weight.total_cmp(&a.weight)));
     let mut used_q: u32 = 0;
     let mut used_c: u32 = 0;
     let mut chosen: SmallVec<[usize; 16]> = SmallVec::new();

@@ -9,9 +9,10 @@
 //!    Similarity is Jaro-Winkler, floored at 0.75 inside the budget.
 //! 3. **transliterated** — when either token came from a script that does not carry Latin vowels
 //!    faithfully (Arabic, Hebrew, kana, Hangul, Thai, Indic), equal consonant skeletons
-//!    (see [`skeleton`]) of three or more consonants count: `mhmd` (محمد) ~ `mohammed`. 0.8 for
-//!    three consonants, 0.85 for four, 0.9 for more; 0.75 for skeletons one edit apart when they
-//!    have five or more consonants. Two-consonant skeletons are too common to be evidence.
+//!    (see [`skeleton`]) of three or more consonants count: `mhmd` (محمد) ~ `mohammed`. 0.85 for
+//!    three consonants, 0.9 for four, 0.95 for more; 0.75 for skeletons one edit apart when they
+//!    have five or more consonants, and 0.75 for equal short skeletons of tokens of at most four
+//!    letters (`ly` (علي) ~ `ali`).
 //!
 //! Pinyin syllables from Han characters are compared exactly (below seven letters): `cheng` and
 //! `chen` are different syllables, not a typo.
@@ -185,11 +186,14 @@ pub fn compare(a: &TokInfo, b: &TokInfo) -> Option<(f32, Method)> {
         if consonants >= 3 && a.skeleton == b.skeleton {
             // the longer the skeleton, the less likely two different names share it
             let sim = match consonants {
-                3 => 0.8,
-                4 => 0.85,
-                _ => 0.9,
+                3 => 0.85,
+                4 => 0.9,
+                _ => 0.95,
             };
             best = better(best, (sim, Method::Transliterated));
+        } else if consonants >= 1 && a.skeleton == b.skeleton && long <= 4 {
+            // short names (علي ~ ali): weak evidence, and short tokens weigh little anyway
+            best = better(best, (0.75, Method::Transliterated));
         } else if consonants >= 5
             && a.skeleton.as_bytes()[0] == b.skeleton.as_bytes()[0]
             && osa_within(&a.skeleton, &b.skeleton, 1).is_some()
