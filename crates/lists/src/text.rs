@@ -112,3 +112,47 @@ mod tests {
         assert_eq!(detect_script("Putin"), None);
     }
 }
+
+/// Line numbers for CSV records, counted incrementally (record starts only move forward).
+///
+/// The `csv` crate's own `Position::line` is off by one for CRLF files (a record's start is the
+/// `\n` of the previous line end), so lines are counted here from the byte offset instead.
+pub(crate) struct LineCounter<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    pub(crate) fn new(bytes: &'a [u8]) -> Self {
+        LineCounter {
+            bytes,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// Line of the record starting at `pos` (skipping line-end bytes at the start).
+    pub(crate) fn record_line(&mut self, pos: Option<&csv::Position>) -> u64 {
+        let Some(pos) = pos else { return self.line };
+        let mut at = (pos.byte() as usize).min(self.bytes.len());
+        while at < self.bytes.len() && (self.bytes[at] == b'\n' || self.bytes[at] == b'\r') {
+            at += 1;
+        }
+        self.line_at(at)
+    }
+
+    /// Line of byte offset `at`; cheap when offsets only grow.
+    pub(crate) fn line_at(&mut self, at: usize) -> u64 {
+        let at = at.min(self.bytes.len());
+        if at < self.offset {
+            return line_of(self.bytes, at);
+        }
+        self.line += self.bytes[self.offset..at]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
+        self.offset = at;
+        self.line
+    }
+}

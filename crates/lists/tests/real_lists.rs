@@ -57,7 +57,12 @@ fn csl_csv_has_every_entry_and_entity_list_licence_data() {
     let with_req = p
         .entries
         .iter()
-        .filter(|e| e.licence.as_ref().and_then(|l| l.licence_requirement.as_ref()).is_some())
+        .filter(|e| {
+            e.licence
+                .as_ref()
+                .and_then(|l| l.licence_requirement.as_ref())
+                .is_some()
+        })
         .count();
     assert_eq!(with_req, 3_490);
     let mut per_footnote: HashMap<u8, usize> = HashMap::new();
@@ -92,7 +97,10 @@ fn csl_csv_has_every_entry_and_entity_list_licence_data() {
     );
     let lic = smic.licence.as_ref().expect("licence data");
     assert_eq!(lic.footnotes[0].number, 5);
-    assert_eq!(lic.licence_review_policy.as_deref(), Some("Presumption of denial"));
+    assert_eq!(
+        lic.licence_review_policy.as_deref(),
+        Some("Presumption of denial")
+    );
     assert_eq!(lic.federal_register, vec!["85 FR 83420", "89 FR 96837"]);
     assert_eq!(smic.countries, vec!["CN"]);
     assert_eq!(smic.sub_list.as_deref(), Some("EL"));
@@ -123,9 +131,16 @@ fn csl_compact_json_matches_the_csv() {
     let json = parse(Format::CslJson, &["us_csl_2026-07-31/screening-list.json"]);
     let csv = parse(Format::CslCsv, &["us_csl_2026-07-31/consolidated.csv"]);
     assert_eq!(json.entries.len(), 25_921);
-    assert_eq!(json.published.as_deref(), Some("2026-07-31T13:15:00.015113+00:00"));
+    assert_eq!(
+        json.published.as_deref(),
+        Some("2026-07-31T13:15:00.015113+00:00")
+    );
     let names = |p: &chokepoint_lists::ParsedList| {
-        let mut v: Vec<String> = p.entries.iter().map(|e| e.primary_name().to_string()).collect();
+        let mut v: Vec<String> = p
+            .entries
+            .iter()
+            .map(|e| e.primary_name().to_string())
+            .collect();
         v.sort();
         v
     };
@@ -141,7 +156,10 @@ fn csl_compact_json_matches_the_csv() {
 
 #[test]
 fn un_xml_individuals_and_entities() {
-    let p = parse(Format::UnXml, &["un_consolidated_2026-02-27/UN_consolidated.xml"]);
+    let p = parse(
+        Format::UnXml,
+        &["un_consolidated_2026-02-27/UN_consolidated.xml"],
+    );
     assert_eq!(p.entries.len(), 1_003);
     let types = count_types(&p.entries);
     assert_eq!(types[&EntityType::Person], 730);
@@ -212,7 +230,11 @@ fn ofac_sdn_2021_set_joins_every_file() {
         ],
     );
     assert_eq!(p.entries.len(), 8_976);
-    assert!(p.warnings.is_empty(), "{:?}", &p.warnings[..3.min(p.warnings.len())]);
+    assert!(
+        p.warnings.is_empty(),
+        "{:?}",
+        &p.warnings[..3.min(p.warnings.len())]
+    );
     let names = p.entries.iter().flat_map(|e| &e.names);
     let (mut alias, mut former) = (0, 0);
     for n in names {
@@ -249,10 +271,9 @@ fn ofac_fixture_remarks_and_orphans() {
         .names
         .iter()
         .any(|n| n.full == "BURTON BURGESS" && n.kind == NameKind::WeakAlias));
-    assert!(logan
-        .identifiers
-        .iter()
-        .any(|i| i.scheme == "passport" && i.value == "P0017003" && i.country.as_deref() == Some("BZ")));
+    assert!(logan.identifiers.iter().any(|i| i.scheme == "passport"
+        && i.value == "P0017003"
+        && i.country.as_deref() == Some("BZ")));
     let iami = by_id(&p.entries, "11195");
     assert_eq!(iami.programs, vec!["NPWMD", "IFSR", "IRAN-CON-ARMS-EO"]);
     assert!(iami.countries.contains(&"IR".to_string()));
@@ -276,7 +297,10 @@ fn ofac_consolidated_non_sdn_set() {
     );
     assert_eq!(p.entries.len(), 442);
     assert!(p.warnings.is_empty());
-    assert!(p.entries.iter().all(|e| e.sub_list.as_deref() == Some("CONS")));
+    assert!(p
+        .entries
+        .iter()
+        .all(|e| e.sub_list.as_deref() == Some("CONS")));
 }
 
 #[test]
@@ -291,7 +315,12 @@ fn uk_csv_merges_designations_per_group() {
     let rows: usize = p
         .entries
         .iter()
-        .map(|e| e.identifiers.iter().filter(|i| i.scheme == "uk_unique_id").count())
+        .map(|e| {
+            e.identifiers
+                .iter()
+                .filter(|i| i.scheme == "uk_unique_id")
+                .count()
+        })
         .sum();
     assert_eq!(rows, 5_300);
     let karaev = by_id(&p.entries, "13923");
@@ -330,7 +359,10 @@ fn bis_denied_persons() {
 
 #[test]
 fn japan_end_user_list() {
-    let p = parse(Format::RegistryJson, &["jp_meti_end_user_list_2025-09-29/jp.json"]);
+    let p = parse(
+        Format::RegistryJson,
+        &["jp_meti_end_user_list_2025-09-29/jp.json"],
+    );
     assert_eq!(p.entries.len(), 835);
     // 37 records with the name fused into the address are recovered.
     assert_eq!(p.warnings.len(), 37);

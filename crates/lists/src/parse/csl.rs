@@ -31,7 +31,7 @@ use crate::entity::*;
 use crate::error::{ListError, ParseError};
 use crate::footnotes;
 use crate::parse::{content_id, ParsedList, SourceFile};
-use crate::text::{clean, push_unique, split_multi};
+use crate::text::{clean, push_unique, split_multi, LineCounter};
 
 /// One CSL record in the official field names, before mapping.
 #[derive(Debug, Default, Clone)]
@@ -99,18 +99,19 @@ pub fn parse_csv(source: &str, file: &SourceFile) -> Result<ParsedList, ListErro
     }
     let mut parsed = ParsedList::default();
     let mut record = csv::StringRecord::new();
+    let mut lines = LineCounter::new(bytes);
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                let line = lines.record_line(e.position());
                 return Err(ParseError::new(&file.name, format!("malformed CSV: {e}"))
                     .line(line)
                     .into());
             }
         }
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let line = lines.record_line(record.position());
         if record.len() != headers.len() {
             if record.len() == 1 && record[0].trim().is_empty() {
                 continue;

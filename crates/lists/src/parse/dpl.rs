@@ -14,7 +14,7 @@ use crate::country::to_alpha2;
 use crate::entity::*;
 use crate::error::{ListError, ParseError};
 use crate::parse::{content_id, ParsedList, SourceFile};
-use crate::text::{clean, normalise_date, push_unique};
+use crate::text::{clean, line_of, normalise_date, push_unique, LineCounter};
 
 const COLUMNS: [&str; 12] = [
     "Name",
@@ -60,12 +60,13 @@ pub fn parse(source: &str, file: &SourceFile) -> Result<ParsedList, ListError> {
     }
     let mut parsed = ParsedList::default();
     let mut seen: HashMap<String, u32> = HashMap::new();
+    let mut lines = LineCounter::new(bytes);
     for result in reader.records() {
         let record = result.map_err(|e| {
-            let line = e.position().map(|p| p.line()).unwrap_or(0);
+            let line = line_of(bytes, e.position().map(|p| p.byte() as usize).unwrap_or(0));
             ParseError::new(&file.name, format!("malformed record: {e}")).line(line)
         })?;
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let line = lines.record_line(record.position());
         if record.len() != headers.len() {
             return Err(ParseError::new(
                 &file.name,

@@ -30,7 +30,7 @@ use crate::country::to_alpha2;
 use crate::entity::*;
 use crate::error::{ListError, ParseError};
 use crate::parse::{ParsedList, SourceFile};
-use crate::text::{clean, normalise_date, push_unique};
+use crate::text::{clean, normalise_date, push_unique, LineCounter};
 
 /// Which file of the set a [`SourceFile`] is, from its base name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,12 +84,12 @@ fn rows(file: &SourceFile, columns: usize) -> Result<Vec<(u64, Vec<String>)>, Pa
         .from_reader(text.as_bytes());
     let mut out = Vec::new();
     let mut record = csv::StringRecord::new();
+    let mut lines = LineCounter::new(text.as_bytes());
     loop {
-        let line = reader.position().line();
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map(|p| p.line()).unwrap_or(line);
+                let line = lines.record_line(record.position());
                 if record.len() == 1 && record[0].trim().is_empty() {
                     continue;
                 }
@@ -103,7 +103,7 @@ fn rows(file: &SourceFile, columns: usize) -> Result<Vec<(u64, Vec<String>)>, Pa
                 out.push((line, record.iter().map(str::to_string).collect()));
             }
             Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(line);
+                let line = lines.record_line(e.position());
                 return Err(ParseError::new(&file.name, format!("malformed CSV: {e}")).line(line));
             }
         }

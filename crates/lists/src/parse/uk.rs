@@ -17,7 +17,7 @@ use calamine::{Data, Reader};
 use crate::entity::*;
 use crate::error::{ListError, ParseError};
 use crate::parse::{ParsedList, SourceFile};
-use crate::text::{clean, push_unique};
+use crate::text::{clean, line_of, push_unique, LineCounter};
 
 const COLUMNS: [&str; 7] = [
     "Unique ID",
@@ -40,12 +40,13 @@ pub fn parse_csv(source: &str, file: &SourceFile) -> Result<ParsedList, ListErro
         .flexible(true)
         .from_reader(bytes);
     let mut rows: Vec<(u64, Vec<String>)> = Vec::new();
+    let mut lines = LineCounter::new(bytes);
     for result in reader.records() {
         let record = result.map_err(|e| {
-            let line = e.position().map(|p| p.line()).unwrap_or(0);
+            let line = line_of(bytes, e.position().map(|p| p.byte() as usize).unwrap_or(0));
             ParseError::new(&file.name, format!("malformed CSV: {e}")).line(line)
         })?;
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let line = lines.record_line(record.position());
         rows.push((line, record.iter().map(str::to_string).collect()));
     }
     from_rows(source, file, rows)

@@ -23,7 +23,7 @@ use crate::country::to_alpha2;
 use crate::entity::*;
 use crate::error::{ListError, ParseError};
 use crate::parse::{ParsedList, SourceFile};
-use crate::text::{clean, detect_script, line_of, push_unique};
+use crate::text::{clean, detect_script, line_of, push_unique, LineCounter};
 
 #[derive(Default)]
 struct Rec {
@@ -73,6 +73,7 @@ pub fn parse(source: &str, file: &SourceFile) -> Result<ParsedList, ListError> {
     let mut text = String::new();
     let mut seen_root = false;
     let mut buf = Vec::new();
+    let mut lines = LineCounter::new(bytes);
     let err_at =
         |pos: u64, msg: String| ParseError::new(&file.name, msg).line(line_of(bytes, pos as usize));
     loop {
@@ -104,7 +105,7 @@ pub fn parse(source: &str, file: &SourceFile) -> Result<ParsedList, ListError> {
                     "INDIVIDUAL" | "ENTITY" if stack.len() == 2 => {
                         rec = Some(Rec {
                             is_person: name == "INDIVIDUAL",
-                            start_line: line_of(bytes, pos as usize),
+                            start_line: lines.line_at(pos as usize),
                             ..Rec::default()
                         });
                     }
