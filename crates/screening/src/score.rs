@@ -100,15 +100,15 @@ pub fn align_with(
         return (0.0, explain.then(NameExplanation::default));
     }
     let mut pairs: SmallVec<[Pair; 32]> = SmallVec::new();
-    for i in 0..q.len() {
-        for j in 0..c.len() {
+    for (i, wi) in qw.iter().enumerate().take(q.len()) {
+        for (j, wj) in cw.iter().enumerate().take(c.len()) {
             if let Some((sim, method)) = unit(i, j) {
                 pairs.push(Pair {
                     q: SmallVec::from_slice(&[i as u8]),
                     c: SmallVec::from_slice(&[j as u8]),
                     sim,
                     method,
-                    weight: qw[i] + cw[j],
+                    weight: wi + wj,
                 });
             }
         }
