@@ -118,6 +118,10 @@ pub struct Outcome {
     pub meta: Option<ListMeta>,
     pub previous_count: Option<usize>,
     pub error: Option<String>,
+    /// The failure was the input's (malformed file, refused count drop, no URL), not the
+    /// network's or the machine's.
+    #[serde(default)]
+    pub bad_input: bool,
 }
 
 /// Options of [`Store::update`].
@@ -345,6 +349,7 @@ impl Store {
                     meta: Some(prev.clone()),
                     previous_count: Some(prev.entry_count),
                     error: None,
+                    bad_input: false,
                 });
             }
         }
@@ -418,6 +423,7 @@ impl Store {
             meta: Some(meta),
             previous_count: previous.map(|p| p.entry_count),
             error: None,
+            bad_input: false,
         })
     }
 
@@ -548,6 +554,7 @@ impl Store {
                     meta: None,
                     previous_count: self.current(&key).ok().map(|m| m.entry_count),
                     error: Some(e.to_string()),
+                    bad_input: e.is_bad_input(),
                 },
             });
         }

@@ -88,31 +88,6 @@ pub(crate) fn detect_script(s: &str) -> Option<String> {
     None
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates() {
-        assert_eq!(normalise_date("28 Jul 1963"), "1963-07-28");
-        assert_eq!(normalise_date("Jul 1963"), "1963-07");
-        assert_eq!(normalise_date("1963"), "1963");
-        assert_eq!(normalise_date("06/19/2003"), "2003-06-19");
-        assert_eq!(normalise_date("29-06-2012"), "2012-06-29");
-        assert_eq!(normalise_date("circa 1960"), "circa 1960");
-        assert_eq!(normalise_date("1960 to 1962"), "1960 to 1962");
-    }
-
-    #[test]
-    fn nulls_and_lines() {
-        assert_eq!(clean("-0- "), None);
-        assert_eq!(clean("  x "), Some("x".into()));
-        assert_eq!(line_of(b"a\nb\nc", 4), 3);
-        assert_eq!(detect_script("Путин").as_deref(), Some("Cyrl"));
-        assert_eq!(detect_script("Putin"), None);
-    }
-}
-
 /// Line numbers for CSV records, counted incrementally (record starts only move forward).
 ///
 /// The `csv` crate's own `Position::line` is off by one for CRLF files (a record's start is the
@@ -154,5 +129,30 @@ impl<'a> LineCounter<'a> {
             .count() as u64;
         self.offset = at;
         self.line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(normalise_date("28 Jul 1963"), "1963-07-28");
+        assert_eq!(normalise_date("Jul 1963"), "1963-07");
+        assert_eq!(normalise_date("1963"), "1963");
+        assert_eq!(normalise_date("06/19/2003"), "2003-06-19");
+        assert_eq!(normalise_date("29-06-2012"), "2012-06-29");
+        assert_eq!(normalise_date("circa 1960"), "circa 1960");
+        assert_eq!(normalise_date("1960 to 1962"), "1960 to 1962");
+    }
+
+    #[test]
+    fn nulls_and_lines() {
+        assert_eq!(clean("-0- "), None);
+        assert_eq!(clean("  x "), Some("x".into()));
+        assert_eq!(line_of(b"a\nb\nc", 4), 3);
+        assert_eq!(detect_script("Путин").as_deref(), Some("Cyrl"));
+        assert_eq!(detect_script("Putin"), None);
     }
 }

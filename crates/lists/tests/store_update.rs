@@ -319,7 +319,9 @@ fn load_versions_diff_and_corruption() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
     let set = data("ofac_fixtures_watchman");
-    let o = store.load_paths("ofac_sdn", None, &[set.clone()]).unwrap();
+    let o = store
+        .load_paths("ofac_sdn", None, std::slice::from_ref(&set))
+        .unwrap();
     assert_eq!(o.status, "loaded");
     assert_eq!(o.meta.as_ref().unwrap().entry_count, 17);
     assert_eq!(o.meta.as_ref().unwrap().warnings, 9);

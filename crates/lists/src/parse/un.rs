@@ -229,10 +229,10 @@ pub fn parse(source: &str, file: &SourceFile) -> Result<ParsedList, ListError> {
                             (_, "TYPE_OF_DOCUMENT") => sub.doc_type = value,
                             (_, "TYPE_OF_DOCUMENT2") => sub.doc_type2 = value,
                             (_, "NUMBER") => sub.number = value,
-                            (_, "ISSUING_COUNTRY") | (_, "COUNTRY_OF_ISSUE") => {
-                                if sub.issuing_country.is_none() {
-                                    sub.issuing_country = value
-                                }
+                            (_, "ISSUING_COUNTRY") | (_, "COUNTRY_OF_ISSUE")
+                                if sub.issuing_country.is_none() =>
+                            {
+                                sub.issuing_country = value
                             }
                             _ => {}
                         }
