@@ -12,6 +12,9 @@ mod matching;
 mod rules;
 mod rulebook_source;
 mod screen;
+mod serve;
+mod tokens;
+mod audit;
 
 #[derive(Parser)]
 #[command(name = "chokepoint", version, about = "Export-control compliance for semiconductors")]
@@ -38,6 +41,14 @@ enum Command {
     Lists(lists::ListsCommand),
     /// Evaluate screening quality and speed on the shared evaluation sets.
     Eval(eval::EvalArgs),
+    /// Serve the HTTP API, the audit trail and the web UI.
+    Serve(serve::ServeArgs),
+    /// Create, list and revoke API tokens.
+    #[command(subcommand)]
+    Tokens(tokens::TokensCommand),
+    /// Verify or export the hash-chained audit trail.
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
 }
 
 fn main() -> ExitCode {
@@ -50,6 +61,9 @@ fn main() -> ExitCode {
         Command::Match(args) => matching::run(args),
         Command::Lists(cmd) => lists::run(cmd),
         Command::Eval(args) => eval::run(args),
+        Command::Serve(args) => serve::run(args),
+        Command::Tokens(cmd) => tokens::run(cmd),
+        Command::Audit(cmd) => audit::run(cmd),
     };
     exit::finish(result)
 }
