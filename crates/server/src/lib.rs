@@ -147,10 +147,13 @@ impl AppState {
 
 /// The application: API, OpenAPI document, health, metrics and UI.
 pub fn router(state: AppState) -> Router {
-    let limit = state.config.body_limit;
-    routes::routes(state.clone())
-        .merge(ui::routes())
-        .layer(DefaultBodyLimit::max(limit))
+    with_layers(routes::routes(state.clone()).merge(ui::routes()), &state)
+}
+
+/// The layers every route gets: the body limit, metrics, and the catch-panic layer that turns a
+/// panic into a plain 500.
+pub fn with_layers(app: Router, state: &AppState) -> Router {
+    app.layer(DefaultBodyLimit::max(state.config.body_limit))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::track,
