@@ -4,7 +4,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chokepoint_model::{Party, Shipment};
-use chokepoint_rulebook::{Condition, Confidence, EvalContext, Evaluation, Jurisdiction, Kind, Posture, Rule, Rulebook, Tri};
+use chokepoint_rulebook::{
+    Condition, Confidence, EvalContext, Evaluation, Jurisdiction, Kind, Posture, Rule, Rulebook,
+    Tri,
+};
 use chrono::NaiveDate;
 use serde_json::{json, Map, Value};
 
@@ -51,34 +54,78 @@ struct Assessment<'r> {
     ctx: EvalContext,
     /// Missing inputs of derived facts (`item.tpp` → `item.performance`).
     derived_missing: BTreeMap<String, Vec<String>>,
+    derived_done: bool,
     entries: Vec<(&'r Rule, EntryStatus)>,
     declared: Vec<String>,
     rule_errors: Vec<String>,
+    /// Labels met and labels undecided, computed once after classification.
+    met: Vec<String>,
+    undecided: Vec<String>,
 }
 
 /// Determines the shipment under every jurisdiction (or those in `options`).
 pub fn determine(book: &Rulebook, shipment: &Shipment, options: &Options) -> Report {
-    let mut assessments: Vec<Assessment> = selected(book, options)
-        .map(|j| assess(book, j, shipment, options))
-        .collect();
+    let mut not_reached = Vec::new();
+    // Reach first where it does not depend on classification: a regime that does not reach the
+    // shipment is not classified at all.
+    let mut pending: Vec<(Assessment, Option<ReachOutcome>)> = Vec::new();
+    for j in selected(book, options) {
+        let derived_targets: Vec<String> = j
+            .in_force(Kind::Derived, options.as_of, options.posture)
+            .filter_map(|r| r.target.as_ref().map(|t| format!("item.{t}")))
+            .collect();
+        let (mut reads_classification, mut reads_derived) = (false, false);
+        let mut roots: BTreeSet<String> = BTreeSet::new();
+        for k in [Kind::Reach, Kind::ReachExclusion] {
+            for r in j.in_force(k, options.as_of, options.posture) {
+                for p in r.condition.iter().flat_map(|c| c.paths()) {
+                    reads_classification |= p.starts_with("classified");
+                    reads_derived |= derived_targets.contains(p);
+                    roots.insert(p.split('.').next().unwrap_or_default().to_string());
+                }
+            }
+        }
+        if reads_classification || reads_derived {
+            let mut a = context(j, shipment, options, None);
+            run_classification(&mut a, shipment, options);
+            pending.push((a, None));
+            continue;
+        }
+        // Probe reach with only the facts the reach rules read.
+        let mut probe = context(j, shipment, options, Some(&roots));
+        let reach = evaluate_reach(&mut probe, options);
+        if let Some(n) = reach.not_reached(j) {
+            not_reached.push(n);
+            continue;
+        }
+        let mut a = context(j, shipment, options, None);
+        run_classification(&mut a, shipment, options);
+        pending.push((a, Some(reach)));
+    }
     // Every jurisdiction's classification is visible to every other (`classified_any`).
-    let all_labels: Map<String, Value> = assessments
+    let all_labels: Map<String, Value> = pending
         .iter()
-        .map(|a| (a.jurisdiction.code.clone(), json!(a.labels())))
+        .map(|(a, _)| (a.jurisdiction.code.clone(), json!(a.labels())))
         .collect();
     let mut determinations = Vec::new();
-    let mut not_reached = Vec::new();
-    for a in &mut assessments {
-        a.ctx.set("classified_any", Value::Object(all_labels.clone()));
-        match decide(book, a, options) {
-            Decided::Determination(d) => determinations.push(*d),
-            Decided::NotReached(n) => not_reached.push(n),
+    for (mut a, reach) in pending {
+        a.ctx
+            .set("classified_any", Value::Object(all_labels.clone()));
+        let reach = reach.unwrap_or_else(|| evaluate_reach(&mut a, options));
+        if let Some(n) = reach.not_reached(a.jurisdiction) {
+            not_reached.push(n);
+            continue;
         }
+        determinations.push(decide(book, &mut a, options, reach));
     }
+    let order = |code: &str| book.jurisdictions.iter().position(|j| j.code == code);
+    not_reached.sort_by_key(|n| order(&n.jurisdiction));
     Report {
         as_of: options.as_of.to_string(),
         posture: options.posture.as_str().to_string(),
-        rulebook: RulebookRef { version: book.version.clone() },
+        rulebook: RulebookRef {
+            version: book.version.clone(),
+        },
         shipment: ShipmentRef {
             id: shipment.id.clone(),
             ship_from: shipment.ship_from.clone(),
@@ -96,7 +143,8 @@ pub fn determine(book: &Rulebook, shipment: &Shipment, options: &Options) -> Rep
 pub fn classify(book: &Rulebook, shipment: &Shipment, options: &Options) -> Vec<Classification> {
     selected(book, options)
         .map(|j| {
-            let a = assess(book, j, shipment, options);
+            let mut a = context(j, shipment, options, None);
+            run_classification(&mut a, shipment, options);
             let missing = a.classification_missing(book);
             Classification {
                 jurisdiction: j.code.clone(),
@@ -108,7 +156,10 @@ pub fn classify(book: &Rulebook, shipment: &Shipment, options: &Options) -> Vec<
         .collect()
 }
 
-fn selected<'b>(book: &'b Rulebook, options: &'b Options) -> impl Iterator<Item = &'b Jurisdiction> {
+fn selected<'b>(
+    book: &'b Rulebook,
+    options: &'b Options,
+) -> impl Iterator<Item = &'b Jurisdiction> {
     book.jurisdictions.iter().filter(move |j| {
         options
             .jurisdictions
@@ -119,6 +170,10 @@ fn selected<'b>(book: &'b Rulebook, options: &'b Options) -> impl Iterator<Item 
 
 impl Assessment<'_> {
     fn labels(&self) -> Vec<String> {
+        self.met.clone()
+    }
+
+    fn compute_labels(&self) -> Vec<String> {
         let mut labels: BTreeSet<String> = self
             .entries
             .iter()
@@ -131,11 +186,7 @@ impl Assessment<'_> {
 
     /// Status of "the item meets one of `labels`" (a label also matches its sub-paragraphs).
     fn meets_any(&self, labels: &[String]) -> (Tri, Vec<String>) {
-        let matches = |have: &str| {
-            labels
-                .iter()
-                .any(|l| have == l || have.starts_with(&format!("{l}.")))
-        };
+        let matches = |have: &str| labels.iter().any(|l| label_covers(l, have));
         if self.declared.iter().any(|d| matches(d)) {
             return (Tri::True, Vec::new());
         }
@@ -157,7 +208,11 @@ impl Assessment<'_> {
 
     /// Labels whose classification is unknown (and not otherwise met).
     fn undecided_labels(&self) -> Vec<String> {
-        let met = self.labels();
+        self.undecided.clone()
+    }
+
+    fn compute_undecided(&self) -> Vec<String> {
+        let met = &self.met;
         let mut out: BTreeSet<String> = BTreeSet::new();
         for (_, s) in &self.entries {
             if s.status == Tri::Unknown && !met.contains(&s.label) {
@@ -176,7 +231,11 @@ impl Assessment<'_> {
             .condition
             .as_ref()
             .is_some_and(|c| c.paths().iter().any(|p| p == "classified"));
-        let undecided = if reads_classified { self.undecided_labels() } else { Vec::new() };
+        let undecided = if reads_classified {
+            self.undecided_labels()
+        } else {
+            Vec::new()
+        };
         if undecided.is_empty() {
             return eval(r, &self.ctx, errors);
         }
@@ -188,14 +247,24 @@ impl Assessment<'_> {
                     missing.extend(s.missing.iter().cloned());
                 }
             }
-            return Evaluation { value: Tri::Unknown, missing, error: None };
+            return Evaluation {
+                value: Tri::Unknown,
+                missing,
+                error: None,
+            };
         }
         let mut values = BTreeSet::new();
         let mut missing = BTreeSet::new();
         let mut first_error = None;
         for mask in 0u32..(1 << undecided.len()) {
             let mut labels = met.clone();
-            labels.extend(undecided.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, l)| l.clone()));
+            labels.extend(
+                undecided
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| mask & (1 << i) != 0)
+                    .map(|(_, l)| l.clone()),
+            );
             self.ctx.set("classified", json!(labels));
             let ev = eval(r, &self.ctx, &mut Vec::new());
             if first_error.is_none() {
@@ -220,7 +289,11 @@ impl Assessment<'_> {
                 }
             }
         }
-        Evaluation { value, missing: missing.into_iter().collect(), error: None }
+        Evaluation {
+            value,
+            missing: missing.into_iter().collect(),
+            error: None,
+        }
     }
 
     fn classification_missing(&self, book: &Rulebook) -> Vec<String> {
@@ -234,7 +307,11 @@ impl Assessment<'_> {
     }
 
     /// Expands derived facts into the inputs they need and describes each fact.
-    fn describe_missing(&self, book: &Rulebook, raw: impl IntoIterator<Item = String>) -> Vec<String> {
+    fn describe_missing(
+        &self,
+        book: &Rulebook,
+        raw: impl IntoIterator<Item = String>,
+    ) -> Vec<String> {
         let mut out = BTreeSet::new();
         let mut stack: Vec<String> = raw.into_iter().collect();
         let mut seen = BTreeSet::new();
@@ -272,23 +349,47 @@ impl Assessment<'_> {
     }
 }
 
-fn assess<'r>(book: &'r Rulebook, j: &'r Jurisdiction, s: &Shipment, o: &Options) -> Assessment<'r> {
+/// The evaluation context of one jurisdiction, with derived quantities; not yet classified.
+/// `only`: bind only these context variables (a probe for rules that read few of them).
+fn context<'r>(
+    j: &'r Jurisdiction,
+    s: &Shipment,
+    o: &Options,
+    only: Option<&BTreeSet<String>>,
+) -> Assessment<'r> {
     let (date, posture) = (o.as_of, o.posture);
+    let want = |name: &str| only.is_none_or(|set| set.contains(name));
+    let memo: std::cell::RefCell<BTreeMap<String, Value>> = Default::default();
     let country = |c: &str| -> Value {
+        if let Some(v) = memo.borrow().get(c) {
+            return v.clone();
+        }
         let treated = j
             .treated_as(c, date, posture)
             .and_then(|r| r.treated_as.clone())
             .unwrap_or_else(|| c.to_string());
-        json!({ "country": c, "treated_as": treated, "groups": j.groups_of(&treated, date, posture) })
+        let v = json!({ "country": c, "treated_as": treated, "groups": j.groups_of(&treated, date, posture) });
+        memo.borrow_mut().insert(c.to_string(), v.clone());
+        v
     };
     let groups = |c: &str| -> Value { country(c)["groups"].clone() };
 
     let mut ctx = EvalContext::new();
-    ctx.set("as_of", json!(date.to_string()));
-    ctx.set("posture", json!(posture.as_str()));
-    ctx.set("jurisdiction", json!(j.code));
-    ctx.set("ship_from", country(&s.ship_from));
-    ctx.set("destination", country(&s.destination));
+    if want("as_of") {
+        ctx.set("as_of", json!(date.to_string()));
+    }
+    if want("posture") {
+        ctx.set("posture", json!(posture.as_str()));
+    }
+    if want("jurisdiction") {
+        ctx.set("jurisdiction", json!(j.code));
+    }
+    if want("ship_from") {
+        ctx.set("ship_from", country(&s.ship_from));
+    }
+    if want("destination") {
+        ctx.set("destination", country(&s.destination));
+    }
 
     let party_value = |p: &Party| -> Value {
         let mut m = Map::new();
@@ -302,13 +403,23 @@ fn assess<'r>(book: &'r Rulebook, j: &'r Jurisdiction, s: &Shipment, o: &Options
         ] {
             if let Some(c) = val {
                 m.insert(key.into(), json!(c));
-                let gkey = if key == "country" { "groups".to_string() } else { format!("{key}_groups") };
+                let gkey = if key == "country" {
+                    "groups".to_string()
+                } else {
+                    format!("{key}_groups")
+                };
                 m.insert(gkey, groups(c));
             }
         }
         if let Some(lists) = &p.lists {
-            m.insert("lists".into(), json!(lists.iter().map(|l| &l.list).collect::<Vec<_>>()));
-            let mut fns: Vec<u8> = lists.iter().flat_map(|l| l.footnotes.iter().copied()).collect();
+            m.insert(
+                "lists".into(),
+                json!(lists.iter().map(|l| &l.list).collect::<Vec<_>>()),
+            );
+            let mut fns: Vec<u8> = lists
+                .iter()
+                .flat_map(|l| l.footnotes.iter().copied())
+                .collect();
             fns.sort_unstable();
             fns.dedup();
             m.insert("entity_list_footnotes".into(), json!(fns));
@@ -318,49 +429,67 @@ fn assess<'r>(book: &'r Rulebook, j: &'r Jurisdiction, s: &Shipment, o: &Options
         }
         Value::Object(m)
     };
-    let mut parties = Map::new();
-    for (role, p) in s.parties.iter() {
-        if role == "intermediate_consignee" {
-            continue;
+    if want("parties") {
+        let mut parties = Map::new();
+        for (role, p) in s.parties.iter() {
+            if role == "intermediate_consignee" {
+                continue;
+            }
+            parties.insert(role.into(), party_value(p));
         }
-        parties.insert(role.into(), party_value(p));
+        parties.insert(
+            "intermediate_consignees".into(),
+            Value::Array(
+                s.parties
+                    .intermediate_consignees
+                    .iter()
+                    .map(party_value)
+                    .collect(),
+            ),
+        );
+        ctx.set("parties", Value::Object(parties));
     }
-    parties.insert(
-        "intermediate_consignees".into(),
-        Value::Array(s.parties.intermediate_consignees.iter().map(party_value).collect()),
-    );
-    ctx.set("parties", Value::Object(parties));
 
     // A convenience view over all parties; present only where every party gives the fact.
-    let all: Vec<&Party> = s.parties.iter().map(|(_, p)| p).collect();
-    let mut any = Map::new();
-    if !all.is_empty() && all.iter().all(|p| p.lists.is_some()) {
-        let mut lists = BTreeSet::new();
-        let mut fns = BTreeSet::new();
-        for p in &all {
-            for l in p.lists.iter().flatten() {
-                lists.insert(l.list.clone());
-                fns.extend(l.footnotes.iter().copied());
-            }
-        }
-        any.insert("lists".into(), json!(lists));
-        any.insert("entity_list_footnotes".into(), json!(fns));
-    }
-    if !all.is_empty() && all.iter().all(|p| p.headquarters.is_some() && p.parent_headquarters.is_some()) {
-        let mut hq = BTreeSet::new();
-        for p in &all {
-            for c in [&p.headquarters, &p.parent_headquarters].into_iter().flatten() {
-                if let Value::Array(g) = groups(c) {
-                    hq.extend(g.into_iter().filter_map(|v| v.as_str().map(str::to_string)));
+    if want("any_party") {
+        let all: Vec<&Party> = s.parties.iter().map(|(_, p)| p).collect();
+        let mut any = Map::new();
+        if !all.is_empty() && all.iter().all(|p| p.lists.is_some()) {
+            let mut lists = BTreeSet::new();
+            let mut fns = BTreeSet::new();
+            for p in &all {
+                for l in p.lists.iter().flatten() {
+                    lists.insert(l.list.clone());
+                    fns.extend(l.footnotes.iter().copied());
                 }
-                hq.insert(format!("country:{c}"));
             }
+            any.insert("lists".into(), json!(lists));
+            any.insert("entity_list_footnotes".into(), json!(fns));
         }
-        any.insert("headquarters_groups".into(), json!(hq));
+        if !all.is_empty()
+            && all
+                .iter()
+                .all(|p| p.headquarters.is_some() && p.parent_headquarters.is_some())
+        {
+            let mut hq = BTreeSet::new();
+            for p in &all {
+                for c in [&p.headquarters, &p.parent_headquarters]
+                    .into_iter()
+                    .flatten()
+                {
+                    if let Value::Array(g) = groups(c) {
+                        hq.extend(g.into_iter().filter_map(|v| v.as_str().map(str::to_string)));
+                    }
+                    hq.insert(format!("country:{c}"));
+                }
+            }
+            any.insert("headquarters_groups".into(), json!(hq));
+        }
+        ctx.set("any_party", Value::Object(any));
     }
-    ctx.set("any_party", Value::Object(any));
 
-    if let Some(e) = &s.exporter {
+    if !want("exporter") {
+    } else if let Some(e) = &s.exporter {
         let mut m = Map::new();
         if let Some(b) = e.us_person {
             m.insert("us_person".into(), json!(b));
@@ -368,7 +497,10 @@ fn assess<'r>(book: &'r Rulebook, j: &'r Jurisdiction, s: &Shipment, o: &Options
         if let Some(b) = e.natural_person {
             m.insert("natural_person".into(), json!(b));
         }
-        for (key, val) in [("headquarters", &e.headquarters), ("parent_headquarters", &e.parent_headquarters)] {
+        for (key, val) in [
+            ("headquarters", &e.headquarters),
+            ("parent_headquarters", &e.parent_headquarters),
+        ] {
             if let Some(c) = val {
                 m.insert(key.into(), json!(c));
                 m.insert(format!("{key}_groups"), groups(c));
@@ -378,45 +510,92 @@ fn assess<'r>(book: &'r Rulebook, j: &'r Jurisdiction, s: &Shipment, o: &Options
     } else {
         ctx.set("exporter", json!({}));
     }
-    if let Some(e) = &s.end_uses {
+    // Undeclared end uses stay unbound: reading them is an absent fact.
+    if let (true, Some(e)) = (want("end_uses"), &s.end_uses) {
         ctx.set("end_uses", json!(e));
-    } else {
-        ctx.unset("end_uses");
     }
-    ctx.set("informed", json!(s.informed));
-
-    let mut item = s.item.facts.clone();
-    item.insert("kind".into(), json!(s.item.kind));
-    if let Some(c) = &s.item.catalog {
-        item.insert("catalog".into(), json!(c));
+    if want("informed") {
+        ctx.set("informed", json!(s.informed));
     }
-    ctx.set("item", Value::Object(item.clone()));
 
-    // Derived quantities, in file order; a given value wins over a derived one.
-    let mut rule_errors = Vec::new();
-    let mut derived_missing = BTreeMap::new();
-    for r in j.in_force(Kind::Derived, date, posture) {
-        let (Some(target), Some(expr)) = (&r.target, &r.expr) else { continue };
+    if want("item") {
+        let mut item = s.item.facts.clone();
+        item.insert("kind".into(), json!(s.item.kind));
+        if let Some(c) = &s.item.catalog {
+            item.insert("catalog".into(), json!(c));
+        }
+        ctx.set("item", Value::Object(item));
+    }
+    Assessment {
+        jurisdiction: j,
+        ctx,
+        derived_missing: BTreeMap::new(),
+        derived_done: false,
+        entries: Vec::new(),
+        declared: s
+            .item
+            .classifications
+            .get(&j.code)
+            .cloned()
+            .unwrap_or_default(),
+        rule_errors: Vec::new(),
+        met: Vec::new(),
+        undecided: Vec::new(),
+    }
+}
+
+/// Derived quantities, in file order; a given value wins over a derived one. The item is rebound
+/// in the context only when a later expression reads a value derived before it, and at the end.
+fn run_derived(a: &mut Assessment, o: &Options) {
+    if a.derived_done {
+        return;
+    }
+    a.derived_done = true;
+    let j = a.jurisdiction;
+    let Some(Value::Object(mut item)) = a.ctx.var("item").cloned() else {
+        return;
+    };
+    let mut pending: Vec<String> = Vec::new();
+    for r in j.in_force(Kind::Derived, o.as_of, o.posture) {
+        let (Some(target), Some(expr)) = (&r.target, &r.expr) else {
+            continue;
+        };
         if item.contains_key(target) {
             continue;
         }
-        match expr.value(&ctx) {
+        if expr.paths().iter().any(|p| pending.iter().any(|t| p == t)) {
+            a.ctx.set("item", Value::Object(item.clone()));
+            pending.clear();
+        }
+        match expr.value(&a.ctx) {
             Ok(v) if !v.is_null() => {
                 item.insert(target.clone(), v);
-                ctx.set("item", Value::Object(item.clone()));
+                pending.push(format!("item.{target}"));
             }
             Ok(_) => {}
             Err(ev) => {
                 if let Some(e) = ev.error {
                     // e.g. division by zero or an empty list: not a missing fact, but not a value.
-                    rule_errors.push(format!("{} ({}:{}): {e}", r.id, r.file, r.line));
+                    a.rule_errors
+                        .push(format!("{} ({}:{}): {e}", r.id, r.file, r.line));
                 }
-                derived_missing.insert(format!("item.{target}"), ev.missing);
+                a.derived_missing
+                    .insert(format!("item.{target}"), ev.missing);
             }
         }
     }
+    if !pending.is_empty() {
+        a.ctx.set("item", Value::Object(item));
+    }
+}
 
-    // Classification: control entries, then the notes that take items out.
+/// Classification: control entries, then the notes that take items out.
+fn run_classification(a: &mut Assessment, _s: &Shipment, o: &Options) {
+    run_derived(a, o);
+    let (date, posture) = (o.as_of, o.posture);
+    let j = a.jurisdiction;
+    let ctx = &a.ctx;
+    let mut rule_errors = std::mem::take(&mut a.rule_errors);
     let mut entries: Vec<(&Rule, EntryStatus)> = Vec::new();
     for r in j.in_force(Kind::ControlEntry, date, posture) {
         let ev = eval(r, &ctx, &mut rule_errors);
@@ -426,7 +605,12 @@ fn assess<'r>(book: &'r Rulebook, j: &'r Jurisdiction, s: &Shipment, o: &Options
                 rule_id: r.id.clone(),
                 label: r.label().to_string(),
                 status: ev.value,
-                facts: facts(r.condition.as_ref(), &ctx),
+                // Explanations are only written for entries that are met (or may be).
+                facts: if ev.value == Tri::False {
+                    Vec::new()
+                } else {
+                    facts(r.condition.as_ref(), &ctx)
+                },
                 missing: ev.missing,
                 excluded_by: None,
             },
@@ -460,18 +644,30 @@ fn assess<'r>(book: &'r Rulebook, j: &'r Jurisdiction, s: &Shipment, o: &Options
             }
         }
     }
-    let declared = s.item.classifications.get(&j.code).cloned().unwrap_or_default();
-    let mut a = Assessment { jurisdiction: j, ctx, derived_missing, entries, declared, rule_errors };
+    a.entries = entries;
+    a.rule_errors = rule_errors;
+    a.met = a.compute_labels();
+    a.undecided = a.compute_undecided();
     let labels = a.labels();
     a.ctx.set("classified", json!(labels));
-    let _ = book;
-    a
+}
+
+/// Whether classification label `label` covers `have`: equal, or `have` is a sub-paragraph of it.
+fn label_covers(label: &str, have: &str) -> bool {
+    have == label
+        || (have.len() > label.len()
+            && have.starts_with(label)
+            && have.as_bytes()[label.len()] == b'.')
 }
 
 fn eval(r: &Rule, ctx: &EvalContext, errors: &mut Vec<String>) -> Evaluation {
     let ev = match &r.condition {
         Some(c) => c.eval(ctx),
-        None => Evaluation { value: Tri::True, missing: Vec::new(), error: None },
+        None => Evaluation {
+            value: Tri::True,
+            missing: Vec::new(),
+            error: None,
+        },
     };
     if let Some(e) = &ev.error {
         errors.push(format!("{} ({}:{}): {e}", r.id, r.file, r.line));
@@ -483,7 +679,12 @@ fn facts(c: Option<&Condition>, ctx: &EvalContext) -> Vec<String> {
     c.map(|c| {
         c.explain(ctx)
             .into_iter()
-            .filter(|(p, _)| !matches!(p.as_str(), "item.kind" | "as_of" | "posture" | "jurisdiction"))
+            .filter(|(p, _)| {
+                !matches!(
+                    p.as_str(),
+                    "item.kind" | "as_of" | "posture" | "jurisdiction"
+                )
+            })
             .map(|(p, v)| format!("{p} = {v}"))
             .collect()
     })
@@ -501,32 +702,59 @@ fn reason(r: &Rule, kind: &str, text: String, facts: Vec<String>) -> Reason {
     }
 }
 
-enum Decided {
-    Determination(Box<Determination>),
-    NotReached(NotReached),
+/// Whether a regime reaches the shipment, with why.
+struct ReachOutcome {
+    value: Tri,
+    excluded: bool,
+    reasons: Vec<Reason>,
+    why_not: Vec<Reason>,
+    missing: Vec<String>,
+    relied: Vec<Confidence>,
+    rule_errors: Vec<String>,
 }
 
-fn decide(book: &Rulebook, a: &mut Assessment, o: &Options) -> Decided {
+impl ReachOutcome {
+    fn not_reached(&self, j: &Jurisdiction) -> Option<NotReached> {
+        (self.excluded || self.value == Tri::False).then(|| NotReached {
+            jurisdiction: j.code.clone(),
+            law: j.law.clone(),
+            why: self.why_not.clone(),
+        })
+    }
+}
+
+fn evaluate_reach(a: &mut Assessment, o: &Options) -> ReachOutcome {
     let (date, posture) = (o.as_of, o.posture);
     let j = a.jurisdiction;
-    let mut relied: Vec<Confidence> = Vec::new();
-    let mut reasons = Vec::new();
-    let mut missing_raw: Vec<String> = Vec::new();
-    let mut rule_errors = std::mem::take(&mut a.rule_errors);
-
-    // 1. Reach.
+    let mut out = ReachOutcome {
+        value: Tri::False,
+        excluded: false,
+        reasons: Vec::new(),
+        why_not: Vec::new(),
+        missing: Vec::new(),
+        relied: Vec::new(),
+        rule_errors: Vec::new(),
+    };
     let mut reach = Tri::False;
-    let mut reach_missing = Vec::new();
-    let mut reach_false = Vec::new();
     for r in j.in_force(Kind::Reach, date, posture) {
-        let ev = a.eval_rule(r, &mut rule_errors);
+        let ev = a.eval_rule(r, &mut out.rule_errors);
         match ev.value {
             Tri::True => {
-                relied.push(r.confidence);
-                reasons.push(reason(r, "reach", r.title.clone(), facts(r.condition.as_ref(), &a.ctx)));
+                out.relied.push(r.confidence);
+                out.reasons.push(reason(
+                    r,
+                    "reach",
+                    r.title.clone(),
+                    facts(r.condition.as_ref(), &a.ctx),
+                ));
             }
-            Tri::Unknown => reach_missing.extend(ev.missing),
-            Tri::False => reach_false.push(reason(r, "reach", format!("not met: {}", r.title), facts(r.condition.as_ref(), &a.ctx))),
+            Tri::Unknown => out.missing.extend(ev.missing),
+            Tri::False => out.why_not.push(reason(
+                r,
+                "reach",
+                format!("not met: {}", r.title),
+                facts(r.condition.as_ref(), &a.ctx),
+            )),
         }
         reach = reach.or(ev.value);
     }
@@ -534,27 +762,49 @@ fn decide(book: &Rulebook, a: &mut Assessment, o: &Options) -> Decided {
     let mut excluded = Tri::False;
     let mut excluded_why = Vec::new();
     for r in j.in_force(Kind::ReachExclusion, date, posture) {
-        let ev = a.eval_rule(r, &mut rule_errors);
+        let ev = a.eval_rule(r, &mut out.rule_errors);
         match ev.value {
-            Tri::True => excluded_why.push(reason(r, "reach", format!("excluded: {}", r.title), facts(r.condition.as_ref(), &a.ctx))),
-            Tri::Unknown => reach_missing.extend(ev.missing),
+            Tri::True => excluded_why.push(reason(
+                r,
+                "reach",
+                format!("excluded: {}", r.title),
+                facts(r.condition.as_ref(), &a.ctx),
+            )),
+            Tri::Unknown => out.missing.extend(ev.missing),
             Tri::False => {}
         }
         excluded = excluded.or(ev.value);
     }
     if excluded == Tri::True {
-        return Decided::NotReached(NotReached { jurisdiction: j.code.clone(), law: j.law.clone(), why: excluded_why });
+        out.excluded = true;
+        out.why_not = excluded_why;
     }
-    reach = reach.and(match excluded {
+    out.value = reach.and(match excluded {
         Tri::False => Tri::True,
         _ => Tri::Unknown,
     });
-    if reach == Tri::False {
-        return Decided::NotReached(NotReached { jurisdiction: j.code.clone(), law: j.law.clone(), why: reach_false });
+    if out.value == Tri::Unknown {
+        out.relied
+            .extend(j.in_force(Kind::Reach, date, posture).map(|r| r.confidence));
     }
-    if reach == Tri::Unknown {
-        missing_raw.extend(reach_missing);
-        relied.extend(j.in_force(Kind::Reach, date, posture).map(|r| r.confidence));
+    out
+}
+
+fn decide(book: &Rulebook, a: &mut Assessment, o: &Options, reach: ReachOutcome) -> Determination {
+    let (date, posture) = (o.as_of, o.posture);
+    let j = a.jurisdiction;
+    let mut relied: Vec<Confidence> = Vec::new();
+    let mut reasons = Vec::new();
+    let mut missing_raw: Vec<String> = Vec::new();
+    let mut rule_errors = std::mem::take(&mut a.rule_errors);
+
+    // 1. Reach (evaluated before).
+    rule_errors.extend(reach.rule_errors);
+    reasons.extend(reach.reasons);
+    relied.extend(reach.relied);
+    let reach_value = reach.value;
+    if reach_value == Tri::Unknown {
+        missing_raw.extend(reach.missing);
     }
 
     // 2. Classification.
@@ -564,7 +814,12 @@ fn decide(book: &Rulebook, a: &mut Assessment, o: &Options) -> Decided {
         match s.status {
             Tri::True => {
                 relied.push(r.confidence);
-                reasons.push(reason(r, "classification", format!("meets {}: {}", s.label, r.title), s.facts.clone()));
+                reasons.push(reason(
+                    r,
+                    "classification",
+                    format!("meets {}: {}", s.label, r.title),
+                    s.facts.clone(),
+                ));
             }
             Tri::Unknown => undecided.push(Undecided {
                 classification: s.label.clone(),
@@ -574,7 +829,12 @@ fn decide(book: &Rulebook, a: &mut Assessment, o: &Options) -> Decided {
             Tri::False => {
                 if let Some(note) = &s.excluded_by {
                     if let Some(n) = j.rules.iter().find(|n| &n.id == note) {
-                        reasons.push(reason(n, "note", format!("{} does not apply: {}", s.label, n.title), facts(n.condition.as_ref(), &a.ctx)));
+                        reasons.push(reason(
+                            n,
+                            "note",
+                            format!("{} does not apply: {}", s.label, n.title),
+                            facts(n.condition.as_ref(), &a.ctx),
+                        ));
                         relied.push(n.confidence);
                     }
                 }
@@ -594,7 +854,7 @@ fn decide(book: &Rulebook, a: &mut Assessment, o: &Options) -> Decided {
 
     // 3–5. Licence requirements: by classification, end use and end user.
     let mut holding: Vec<&Rule> = Vec::new();
-    let mut any_unknown = reach == Tri::Unknown;
+    let mut any_unknown = reach_value == Tri::Unknown;
     for r in j.in_force(Kind::LicenceRequirement, date, posture) {
         let (applies, applies_missing) = match &r.applies_to {
             None => (Tri::True, Vec::new()),
@@ -604,7 +864,7 @@ fn decide(book: &Rulebook, a: &mut Assessment, o: &Options) -> Decided {
             continue;
         }
         let ev = a.eval_rule(r, &mut rule_errors);
-        let status = reach.and(applies).and(ev.value);
+        let status = reach_value.and(applies).and(ev.value);
         match status {
             Tri::True => {
                 holding.push(r);
@@ -613,7 +873,12 @@ fn decide(book: &Rulebook, a: &mut Assessment, o: &Options) -> Decided {
                 if let Some(reason_code) = &r.reason {
                     text = format!("[{reason_code}] {text}");
                 }
-                reasons.push(reason(r, "requirement", text, facts(r.condition.as_ref(), &a.ctx)));
+                reasons.push(reason(
+                    r,
+                    "requirement",
+                    text,
+                    facts(r.condition.as_ref(), &a.ctx),
+                ));
             }
             Tri::Unknown => {
                 any_unknown = true;
@@ -648,14 +913,22 @@ fn decide(book: &Rulebook, a: &mut Assessment, o: &Options) -> Decided {
             Some((_, _, p)) => {
                 relied.push(p.confidence);
                 let name = p.policy.clone().unwrap_or_default();
-                reasons.push(reason(p, "policy", format!("{} for {}: {}", name.replace('_', " "), req.id, p.title), facts(p.condition.as_ref(), &a.ctx)));
+                reasons.push(reason(
+                    p,
+                    "policy",
+                    format!("{} for {}: {}", name.replace('_', " "), req.id, p.title),
+                    facts(p.condition.as_ref(), &a.ctx),
+                ));
                 Some(name)
             }
             None => req.policy.as_ref().and_then(|p| {
                 if policy_rank(p).is_some() {
                     Some(p.clone())
                 } else {
-                    j.rules.iter().find(|r| &r.id == p).and_then(|r| r.policy.clone())
+                    j.rules
+                        .iter()
+                        .find(|r| &r.id == p)
+                        .and_then(|r| r.policy.clone())
                 }
             }),
         };
@@ -705,8 +978,13 @@ fn decide(book: &Rulebook, a: &mut Assessment, o: &Options) -> Decided {
         Outcome::NoLicenceRequired
     };
     let missing = a.describe_missing(book, missing_raw);
-    let confidence = relied.into_iter().min().unwrap_or(Confidence::Verified).as_str().to_string();
-    Decided::Determination(Box::new(Determination {
+    let confidence = relied
+        .into_iter()
+        .min()
+        .unwrap_or(Confidence::Verified)
+        .as_str()
+        .to_string();
+    Determination {
         jurisdiction: j.code.clone(),
         law: j.law.clone(),
         outcome,
@@ -723,7 +1001,7 @@ fn decide(book: &Rulebook, a: &mut Assessment, o: &Options) -> Decided {
         confidence,
         undecided_classifications: undecided,
         rule_errors,
-    }))
+    }
 }
 
 fn policy_rank(p: &str) -> Option<u8> {

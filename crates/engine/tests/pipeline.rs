@@ -169,17 +169,37 @@ rules:
 
 fn book() -> Rulebook {
     Rulebook::load(vec![
-        SourceFile { path: "vocabulary.yaml".into(), text: VOCAB.into() },
-        SourceFile { path: "xx/jurisdiction.yaml".into(), text: "jurisdiction: XX\nname: Test regime\nlaw: Test law\n".into() },
-        SourceFile { path: "xx/rules.yaml".into(), text: RULES.into() },
+        SourceFile {
+            path: "vocabulary.yaml".into(),
+            text: VOCAB.into(),
+        },
+        SourceFile {
+            path: "xx/jurisdiction.yaml".into(),
+            text: "jurisdiction: XX\nname: Test regime\nlaw: Test law\n".into(),
+        },
+        SourceFile {
+            path: "xx/rules.yaml".into(),
+            text: RULES.into(),
+        },
     ])
     .unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn run(toml: &str, date: &str, posture: Posture) -> Report {
     let book = book();
-    let s = parse_shipment(toml, Format::Toml, "test.toml", &book.vocabulary, &NoCatalog).unwrap_or_else(|e| panic!("{e}"));
-    let o = Options { as_of: NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap(), posture, jurisdictions: None };
+    let s = parse_shipment(
+        toml,
+        Format::Toml,
+        "test.toml",
+        &book.vocabulary,
+        &NoCatalog,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let o = Options {
+        as_of: NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap(),
+        posture,
+        jurisdictions: None,
+    };
     determine(&book, &s, &o)
 }
 
@@ -207,9 +227,20 @@ fn a_fast_chip_to_a_country_of_concern_needs_a_licence() {
     assert_eq!(d.classifications, vec!["1A.a"]);
     assert_eq!(d.policy.as_deref(), Some("presumption_of_denial"));
     assert!(d.reasons.iter().any(|x| x.rule == "XX.req.bad"));
-    let cls = d.reasons.iter().find(|x| x.kind == "classification").unwrap();
-    assert!(cls.facts.iter().any(|f| f == "item.tpp = 15832"), "{:?}", cls.facts);
-    assert!(d.exceptions.is_empty(), "datacenter chips are not NAC-eligible here");
+    let cls = d
+        .reasons
+        .iter()
+        .find(|x| x.kind == "classification")
+        .unwrap();
+    assert!(
+        cls.facts.iter().any(|f| f == "item.tpp = 15832"),
+        "{:?}",
+        cls.facts
+    );
+    assert!(
+        d.exceptions.is_empty(),
+        "datacenter chips are not NAC-eligible here"
+    );
 }
 
 #[test]
@@ -225,37 +256,76 @@ fn dated_versions_give_each_day_its_law() {
 #[test]
 fn a_missing_parameter_is_undetermined_never_no() {
     // TPP 2400 would need the performance density, and the die area is not given.
-    let s = CHIP.replace("tera_ops = 1979", "tera_ops = 300").replace("applicable_die_area = \"814 mm2\"\n", "");
+    let s = CHIP
+        .replace("tera_ops = 1979", "tera_ops = 300")
+        .replace("applicable_die_area = \"814 mm2\"\n", "");
     let r = run(&s, "2024-03-01", Posture::Enforced);
     let d = &r.determinations[0];
     assert_eq!(d.outcome, Outcome::Undetermined);
     assert_eq!(d.licence_required, None);
-    assert!(d.missing.iter().any(|m| m.starts_with("item.applicable_die_area")), "{:?}", d.missing);
+    assert!(
+        d.missing
+            .iter()
+            .any(|m| m.starts_with("item.applicable_die_area")),
+        "{:?}",
+        d.missing
+    );
     // Giving it decides.
-    let s2 = CHIP.replace("tera_ops = 1979", "tera_ops = 300").replace("814 mm2", "800 mm2");
-    assert_eq!(run(&s2, "2024-03-01", Posture::Enforced).determinations[0].outcome, Outcome::NoLicenceRequired);
+    let s2 = CHIP
+        .replace("tera_ops = 1979", "tera_ops = 300")
+        .replace("814 mm2", "800 mm2");
+    assert_eq!(
+        run(&s2, "2024-03-01", Posture::Enforced).determinations[0].outcome,
+        Outcome::NoLicenceRequired
+    );
 }
 
 #[test]
 fn undeclared_end_uses_and_unscreened_parties_are_named() {
-    let s = CHIP.replace("tera_ops = 1979", "tera_ops = 10").replace("end_uses = []\n", "").replace("lists = []\n", "");
+    let s = CHIP
+        .replace("tera_ops = 1979", "tera_ops = 10")
+        .replace("end_uses = []\n", "")
+        .replace("lists = []\n", "");
     let d = &run(&s, "2024-03-01", Posture::Enforced).determinations[0];
     assert_eq!(d.outcome, Outcome::Undetermined);
-    assert!(d.missing.iter().any(|m| m.starts_with("end_uses")), "{:?}", d.missing);
-    assert!(d.missing.iter().any(|m| m.starts_with("parties.end_user.lists")), "{:?}", d.missing);
+    assert!(
+        d.missing.iter().any(|m| m.starts_with("end_uses")),
+        "{:?}",
+        d.missing
+    );
+    assert!(
+        d.missing
+            .iter()
+            .any(|m| m.starts_with("parties.end_user.lists")),
+        "{:?}",
+        d.missing
+    );
     // Not a country of concern: the end-use rule is false whatever the end use.
     let de = s.replace("destination = \"CN\"", "destination = \"DE\"");
     let d = &run(&de, "2024-03-01", Posture::Enforced).determinations[0];
-    assert!(!d.missing.iter().any(|m| m.starts_with("end_uses")), "{:?}", d.missing);
+    assert!(
+        !d.missing.iter().any(|m| m.starts_with("end_uses")),
+        "{:?}",
+        d.missing
+    );
 }
 
 #[test]
 fn hong_kong_is_treated_as_china_and_macau_joins_by_date() {
     let hk = CHIP.replace("destination = \"CN\"", "destination = \"HK\"");
-    assert_eq!(run(&hk, "2024-03-01", Posture::Enforced).determinations[0].outcome, Outcome::LicenceRequired);
+    assert_eq!(
+        run(&hk, "2024-03-01", Posture::Enforced).determinations[0].outcome,
+        Outcome::LicenceRequired
+    );
     let mo = CHIP.replace("destination = \"CN\"", "destination = \"MO\"");
-    assert_eq!(run(&mo, "2022-12-01", Posture::Enforced).determinations[0].outcome, Outcome::NoLicenceRequired);
-    assert_eq!(run(&mo, "2023-02-01", Posture::Enforced).determinations[0].outcome, Outcome::LicenceRequired);
+    assert_eq!(
+        run(&mo, "2022-12-01", Posture::Enforced).determinations[0].outcome,
+        Outcome::NoLicenceRequired
+    );
+    assert_eq!(
+        run(&mo, "2023-02-01", Posture::Enforced).determinations[0].outcome,
+        Outcome::LicenceRequired
+    );
 }
 
 #[test]
@@ -263,22 +333,34 @@ fn postures_differ_where_the_text_and_its_enforcement_differ() {
     let de = CHIP.replace("destination = \"CN\"", "destination = \"DE\"");
     let enforced = run(&de, "2025-06-01", Posture::Enforced);
     assert_eq!(enforced.posture, "enforced");
-    assert_eq!(enforced.determinations[0].outcome, Outcome::NoLicenceRequired);
+    assert_eq!(
+        enforced.determinations[0].outcome,
+        Outcome::NoLicenceRequired
+    );
     let written = run(&de, "2025-06-01", Posture::AsWritten);
     assert_eq!(written.determinations[0].outcome, Outcome::LicenceRequired);
-    assert_eq!(written.determinations[0].policy.as_deref(), Some("case_by_case"));
+    assert_eq!(
+        written.determinations[0].policy.as_deref(),
+        Some("case_by_case")
+    );
 }
 
 #[test]
 fn notes_take_items_out_and_exceptions_are_offered_not_applied() {
     // Gaming chip below 4800 but dense: excluded by the note.
     let gaming = CHIP
-        .replace("designed_or_marketed_for_datacenter = true", "designed_or_marketed_for_datacenter = false")
+        .replace(
+            "designed_or_marketed_for_datacenter = true",
+            "designed_or_marketed_for_datacenter = false",
+        )
         .replace("tera_ops = 1979", "tera_ops = 500")
         .replace("814 mm2", "300 mm2");
     let d = &run(&gaming, "2024-03-01", Posture::Enforced).determinations[0];
     assert_eq!(d.outcome, Outcome::NoLicenceRequired);
-    assert!(d.reasons.iter().any(|x| x.kind == "note" && x.rule == "XX.1A.note"));
+    assert!(d
+        .reasons
+        .iter()
+        .any(|x| x.kind == "note" && x.rule == "XX.1A.note"));
     // Gaming chip above 4800: controlled, licence required, NAC listed with its conditions.
     let big = gaming.replace("tera_ops = 500", "tera_ops = 700");
     let d = &run(&big, "2024-03-01", Posture::Enforced).determinations[0];
@@ -286,7 +368,10 @@ fn notes_take_items_out_and_exceptions_are_offered_not_applied() {
     assert_eq!(d.exceptions.len(), 1);
     assert_eq!(d.exceptions[0].code, "NAC");
     assert_eq!(d.exceptions[0].status, "available");
-    assert_eq!(d.exceptions[0].conditions.as_deref(), Some("Notify 25 days before."));
+    assert_eq!(
+        d.exceptions[0].conditions.as_deref(),
+        Some("Notify 25 days before.")
+    );
 }
 
 #[test]
@@ -300,15 +385,27 @@ fn the_highest_priority_policy_wins_for_a_requirement() {
 
 #[test]
 fn reach_false_is_reported_with_why_and_reach_unknown_is_undetermined() {
-    let foreign = CHIP.replace("origin = \"US\"", "origin = \"TW\"\nus_content_pct = 10\ndirect_product_of_us_technology = false");
+    let foreign = CHIP.replace(
+        "origin = \"US\"",
+        "origin = \"TW\"\nus_content_pct = 10\ndirect_product_of_us_technology = false",
+    );
     let r = run(&foreign, "2024-03-01", Posture::Enforced);
     assert!(r.determinations.is_empty());
     assert_eq!(r.not_reached[0].jurisdiction, "XX");
     assert_eq!(r.not_reached[0].why.len(), 2);
-    let unknown = CHIP.replace("origin = \"US\"", "origin = \"TW\"\ndirect_product_of_us_technology = false");
+    let unknown = CHIP.replace(
+        "origin = \"US\"",
+        "origin = \"TW\"\ndirect_product_of_us_technology = false",
+    );
     let d = &run(&unknown, "2024-03-01", Posture::Enforced).determinations[0];
     assert_eq!(d.outcome, Outcome::Undetermined);
-    assert!(d.missing.iter().any(|m| m.starts_with("item.us_content_pct")), "{:?}", d.missing);
+    assert!(
+        d.missing
+            .iter()
+            .any(|m| m.starts_with("item.us_content_pct")),
+        "{:?}",
+        d.missing
+    );
     assert_eq!(d.confidence, "secondary");
 }
 
@@ -317,7 +414,10 @@ fn a_listed_end_user_needs_a_licence_for_any_item() {
     let s = CHIP
         .replace("tera_ops = 1979", "tera_ops = 10")
         .replace("destination = \"CN\"", "destination = \"DE\"")
-        .replace("lists = []", "lists = [{ list = \"entity_list\", footnotes = [4] }]");
+        .replace(
+            "lists = []",
+            "lists = [{ list = \"entity_list\", footnotes = [4] }]",
+        );
     let d = &run(&s, "2024-03-01", Posture::Enforced).determinations[0];
     assert_eq!(d.outcome, Outcome::LicenceRequired);
     assert!(d.reasons.iter().any(|x| x.rule == "XX.req.enduser"));
@@ -328,12 +428,21 @@ fn a_condition_on_an_undecided_classification_is_unknown_only_when_it_matters() 
     // TPP 2400 with no die area: 1A.a is undecided. The rule reading `classified` is unknown for
     // a country of concern, and false elsewhere whatever the classification.
     let s = CHIP
-        .replace("origin = \"US\"", "origin = \"TW\"\ndirect_product_of_us_technology = true")
+        .replace(
+            "origin = \"US\"",
+            "origin = \"TW\"\ndirect_product_of_us_technology = true",
+        )
         .replace("tera_ops = 1979", "tera_ops = 300")
         .replace("applicable_die_area = \"814 mm2\"\n", "");
     let d = &run(&s, "2024-03-01", Posture::Enforced).determinations[0];
     assert_eq!(d.outcome, Outcome::Undetermined);
-    assert!(d.missing.iter().any(|m| m.starts_with("item.applicable_die_area")), "{:?}", d.missing);
+    assert!(
+        d.missing
+            .iter()
+            .any(|m| m.starts_with("item.applicable_die_area")),
+        "{:?}",
+        d.missing
+    );
     let fr = s.replace("destination = \"CN\"", "destination = \"FR\"");
     let d = &run(&fr, "2024-03-01", Posture::Enforced).determinations[0];
     assert_eq!(d.outcome, Outcome::NoLicenceRequired, "{:?}", d.missing);
@@ -352,8 +461,19 @@ fn a_reach_exclusion_takes_the_shipment_out_of_the_regime() {
         },
     ])
     .unwrap_or_else(|e| panic!("{e}"));
-    let s = parse_shipment(&CHIP.replace("destination = \"CN\"", "destination = \"US\""), Format::Toml, "t.toml", &book.vocabulary, &NoCatalog).unwrap();
-    let o = Options { as_of: NaiveDate::from_ymd_opt(2024, 3, 1).unwrap(), posture: Posture::Enforced, jurisdictions: None };
+    let s = parse_shipment(
+        &CHIP.replace("destination = \"CN\"", "destination = \"US\""),
+        Format::Toml,
+        "t.toml",
+        &book.vocabulary,
+        &NoCatalog,
+    )
+    .unwrap();
+    let o = Options {
+        as_of: NaiveDate::from_ymd_opt(2024, 3, 1).unwrap(),
+        posture: Posture::Enforced,
+        jurisdictions: None,
+    };
     let r = determine(&book, &s, &o);
     assert!(r.determinations.is_empty());
     assert_eq!(r.not_reached[0].why[0].rule, "XX.domestic");

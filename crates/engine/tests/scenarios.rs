@@ -17,7 +17,9 @@ fn root() -> PathBuf {
 }
 
 fn files_under(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in rd.flatten() {
         let p = e.path();
         if p.is_dir() {
@@ -35,7 +37,11 @@ pub fn load_book() -> Rulebook {
     let files = paths
         .iter()
         .map(|p| SourceFile {
-            path: p.strip_prefix(&rules).unwrap().to_string_lossy().replace('\\', "/"),
+            path: p
+                .strip_prefix(&rules)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/"),
             text: std::fs::read_to_string(p).unwrap(),
         })
         .collect();
@@ -45,9 +51,12 @@ pub fn load_book() -> Rulebook {
 pub fn load_catalog() -> Catalog {
     let mut paths = Vec::new();
     files_under(&root().join("catalog"), "toml", &mut paths);
-    let texts: Vec<(String, String)> =
-        paths.iter().map(|p| (p.display().to_string(), std::fs::read_to_string(p).unwrap())).collect();
-    Catalog::load(texts.iter().map(|(p, t)| (p.as_str(), t.as_str()))).unwrap_or_else(|e| panic!("{e}"))
+    let texts: Vec<(String, String)> = paths
+        .iter()
+        .map(|p| (p.display().to_string(), std::fs::read_to_string(p).unwrap()))
+        .collect();
+    Catalog::load(texts.iter().map(|(p, t)| (p.as_str(), t.as_str())))
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[derive(Deserialize)]
@@ -86,7 +95,10 @@ struct Expect {
 
 fn check(report: &Report, jurisdiction: &str, e: &Expect) -> Vec<String> {
     let mut errs = Vec::new();
-    let det = report.determinations.iter().find(|d| d.jurisdiction == jurisdiction);
+    let det = report
+        .determinations
+        .iter()
+        .find(|d| d.jurisdiction == jurisdiction);
     let reached = det.is_some();
     if let Some(r) = e.reach {
         if r != reached {
@@ -94,27 +106,48 @@ fn check(report: &Report, jurisdiction: &str, e: &Expect) -> Vec<String> {
         }
     }
     let Some(d) = det else {
-        if e.outcome.as_deref().is_some_and(|o| o != "no_licence_required") || !e.classifications.is_empty() {
-            errs.push(format!("{jurisdiction} does not reach the shipment, but an outcome was expected"));
+        if e.outcome
+            .as_deref()
+            .is_some_and(|o| o != "no_licence_required")
+            || !e.classifications.is_empty()
+        {
+            errs.push(format!(
+                "{jurisdiction} does not reach the shipment, but an outcome was expected"
+            ));
         }
         return errs;
     };
     if let Some(o) = &e.outcome {
         if d.outcome.as_str() != o {
-            errs.push(format!("outcome: expected {o}, got {} (missing: {:?})", d.outcome.as_str(), d.missing));
+            errs.push(format!(
+                "outcome: expected {o}, got {} (missing: {:?})",
+                d.outcome.as_str(),
+                d.missing
+            ));
         }
     }
     for c in &e.classifications {
         if !d.classifications.contains(c) {
-            errs.push(format!("classification {c} expected, got {:?}", d.classifications));
+            errs.push(format!(
+                "classification {c} expected, got {:?}",
+                d.classifications
+            ));
         }
     }
     for c in &e.not_classifications {
         if d.classifications.contains(c) {
-            errs.push(format!("classification {c} not expected, got {:?}", d.classifications));
+            errs.push(format!(
+                "classification {c} not expected, got {:?}",
+                d.classifications
+            ));
         }
     }
-    let held: Vec<&str> = d.reasons.iter().filter(|r| r.kind == "requirement").map(|r| r.rule.as_str()).collect();
+    let held: Vec<&str> = d
+        .reasons
+        .iter()
+        .filter(|r| r.kind == "requirement")
+        .map(|r| r.rule.as_str())
+        .collect();
     for q in &e.requirements {
         if !held.contains(&q.as_str()) {
             errs.push(format!("requirement {q} expected to hold, held: {held:?}"));
@@ -172,7 +205,13 @@ fn scenarios() {
             }
         };
         let shipment_text = serde_json::to_string(&sc.shipment).unwrap();
-        let shipment = match parse_shipment(&shipment_text, Format::Json, &name, &book.vocabulary, &catalog) {
+        let shipment = match parse_shipment(
+            &shipment_text,
+            Format::Json,
+            &name,
+            &book.vocabulary,
+            &catalog,
+        ) {
             Ok(s) => s,
             Err(e) => {
                 failures.push(format!("{name}: bad shipment: {e}"));
@@ -180,8 +219,18 @@ fn scenarios() {
             }
         };
         let posture = Posture::parse(sc.posture.as_deref().unwrap_or("enforced")).expect("posture");
-        let as_of = shipment.date.unwrap_or_else(|| NaiveDate::from_ymd_opt(2026, 11, 28).unwrap());
-        let report = determine(&book, &shipment, &Options { as_of, posture, jurisdictions: None });
+        let as_of = shipment
+            .date
+            .unwrap_or_else(|| NaiveDate::from_ymd_opt(2026, 11, 28).unwrap());
+        let report = determine(
+            &book,
+            &shipment,
+            &Options {
+                as_of,
+                posture,
+                jurisdictions: None,
+            },
+        );
         for (j, e) in &sc.expect {
             for err in check(&report, j, e) {
                 failures.push(format!("{name} [{}] {j}: {err}", sc.title));
@@ -189,5 +238,10 @@ fn scenarios() {
         }
     }
     eprintln!("{} scenarios, {} failures", paths.len(), failures.len());
-    assert!(failures.is_empty(), "{} scenario failure(s):\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} scenario failure(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

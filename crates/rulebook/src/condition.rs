@@ -277,7 +277,10 @@ impl Default for EvalContext {
 
 impl EvalContext {
     pub fn new() -> EvalContext {
-        let mut cel = Context::default();
+        // Building CEL's standard environment registers hundreds of overloads: do it once.
+        static ENV: std::sync::OnceLock<Arc<cel::Env>> = std::sync::OnceLock::new();
+        let env = ENV.get_or_init(|| Arc::new(cel::Env::stdlib()));
+        let mut cel = Context::with_env(env.clone());
         // These names are ours; a clash would be a programming error caught by tests.
         cel.add_function("max", cel::functions::max).expect("max");
         cel.add_function("min", cel::functions::min).expect("min");

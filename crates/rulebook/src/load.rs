@@ -81,6 +81,8 @@ pub struct Jurisdiction {
     /// The header's own version label, if it gives one.
     pub version: Option<String>,
     pub rules: Vec<Rule>,
+    /// Country code → indices of the `country_group` rules that list it (all versions).
+    group_index: BTreeMap<String, Vec<usize>>,
 }
 
 impl Jurisdiction {
@@ -94,8 +96,12 @@ impl Jurisdiction {
     /// The country groups `country` belongs to on `date`.
     pub fn groups_of(&self, country: &str, date: NaiveDate, posture: Posture) -> Vec<String> {
         let mut groups: Vec<String> = self
-            .in_force(Kind::CountryGroup, date, posture)
-            .filter(|r| r.countries.iter().any(|c| c == country))
+            .group_index
+            .get(country)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.rules[i])
+            .filter(|r| r.applies_on(date, posture))
             .filter_map(|r| r.group.clone())
             .collect();
         groups.sort();
@@ -250,7 +256,16 @@ fn load_jurisdiction(dir: &str, files: &[&SourceFile], problems: &mut Vec<Proble
     if problems.len() > before {
         return None;
     }
+    let mut group_index: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, r) in rules.iter().enumerate() {
+        if r.kind == Kind::CountryGroup {
+            for c in &r.countries {
+                group_index.entry(c.clone()).or_default().push(i);
+            }
+        }
+    }
     Some(Jurisdiction {
+        group_index,
         code: header.jurisdiction,
         name: header.name,
         law: header.law,
