@@ -17,7 +17,8 @@
 //! in `alt.csv`; the weak ones are printed in the remarks between single quotes, so those
 //! become [`NameKind::WeakAlias`].
 //!
-//! The remarks are also mined for dates of birth (`DOB 28 Jul 1963`), nationality and
+//! The remarks are also mined for dates of birth (`DOB 28 Jul 1963` → `1963-07-28`, ranges
+//! `DOB 01 Jan 1973 to 31 Dec 1973` → `1973-01-01/1973-12-31`, `circa 1960` kept as text), nationality and
 //! citizenship, and identifiers (`Passport P0017003 (Belize)`, `Vessel Registration
 //! Identification IMO 9187629`, `SWIFT/BIC ...`, `Digital Currency Address - XBT ...`).
 //!
@@ -374,7 +375,11 @@ pub fn apply_remarks(entry: &mut ListEntry, remarks: &str) {
             continue;
         }
         if let Some(dob) = part.strip_prefix("DOB ") {
-            let dob = normalise_date(dob);
+            // "01 Jan 1973 to 31 Dec 1973" → "1973-01-01/1973-12-31" (an ISO 8601 interval).
+            let dob = match dob.split_once(" to ") {
+                Some((from, to)) => format!("{}/{}", normalise_date(from), normalise_date(to)),
+                None => normalise_date(dob),
+            };
             if !dob.is_empty() && !entry.dates_of_birth.contains(&dob) {
                 entry.dates_of_birth.push(dob);
             }
@@ -482,11 +487,14 @@ mod tests {
         let mut e = ListEntry::default();
         apply_remarks(
             &mut e,
-            "DOB 28 Jul 1963; alt. DOB 1964; POB Toledo District, Belize; Passport P0017003 \
+            "DOB 28 Jul 1963; alt. DOB 1964; DOB 01 Jan 1973 to 31 Dec 1973; POB Toledo District, Belize; Passport P0017003 \
              (Belize); SSN 561-77-9011 (United States); nationality Iran; a.k.a. 'BURTON BURGESS'; \
              Vessel Registration Identification IMO 9187629; Digital Currency Address - XBT 1Abc.",
         );
-        assert_eq!(e.dates_of_birth, vec!["1963-07-28", "1964"]);
+        assert_eq!(
+            e.dates_of_birth,
+            vec!["1963-07-28", "1964", "1973-01-01/1973-12-31"]
+        );
         assert_eq!(e.names[0].full, "BURTON BURGESS");
         assert_eq!(e.names[0].kind, NameKind::WeakAlias);
         assert!(e.countries.contains(&"IR".to_string()));
