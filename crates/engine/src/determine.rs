@@ -236,6 +236,21 @@ impl Assessment<'_> {
         } else {
             Vec::new()
         };
+        // Only labels the condition can observe matter: those containing one of its string
+        // literals (membership, startsWith, contains). Without literals, all labels matter.
+        let literals = r
+            .condition
+            .as_ref()
+            .map(|c| c.literals())
+            .unwrap_or_default();
+        let undecided: Vec<String> = if literals.is_empty() {
+            undecided
+        } else {
+            undecided
+                .into_iter()
+                .filter(|l| literals.iter().any(|lit| l.contains(lit.as_str())))
+                .collect()
+        };
         if undecided.is_empty() {
             return eval(r, &self.ctx, errors);
         }

@@ -32,9 +32,34 @@ pub const CONTEXT_VARIABLES: &[&str] = &[
 
 /// Functions a condition may call: CEL's standard ones we rely on, and `max`, `min`, `sum`.
 const FUNCTIONS: &[&str] = &[
-    "size", "contains", "startsWith", "endsWith", "matches", "has", "all", "exists", "exists_one",
-    "map", "filter", "int", "uint", "double", "string", "bool", "type", "dyn", "max", "min", "sum",
-    "lowerAscii", "upperAscii", "trim", "split", "join", "timestamp", "duration",
+    "size",
+    "contains",
+    "startsWith",
+    "endsWith",
+    "matches",
+    "has",
+    "all",
+    "exists",
+    "exists_one",
+    "map",
+    "filter",
+    "int",
+    "uint",
+    "double",
+    "string",
+    "bool",
+    "type",
+    "dyn",
+    "max",
+    "min",
+    "sum",
+    "lowerAscii",
+    "upperAscii",
+    "trim",
+    "split",
+    "join",
+    "timestamp",
+    "duration",
 ];
 
 /// Three-valued truth.
@@ -86,11 +111,15 @@ pub struct Condition {
     program: Program,
     /// Dotted paths rooted at context variables, e.g. `item.tpp`, `destination.groups`.
     paths: Vec<String>,
+    /// The string literals the expression contains (e.g. `'3A090.a'`, `'D:5'`).
+    literals: Vec<String>,
 }
 
 impl std::fmt::Debug for Condition {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Condition").field("source", &self.source).finish()
+        f.debug_struct("Condition")
+            .field("source", &self.source)
+            .finish()
     }
 }
 
@@ -100,7 +129,14 @@ impl Condition {
         let program = Program::compile(source).map_err(|e| format!("CEL does not parse: {e}"))?;
         let mut paths = BTreeSet::new();
         let mut unknown = BTreeSet::new();
-        collect(program.expression(), &mut Vec::new(), &mut paths, &mut unknown);
+        collect(
+            program.expression(),
+            &mut Vec::new(),
+            &mut paths,
+            &mut unknown,
+        );
+        let mut literals = BTreeSet::new();
+        string_literals(program.expression(), &mut literals);
         if let Some(name) = unknown.into_iter().next() {
             return Err(format!(
                 "CEL names `{name}`, which is not in the evaluation context (known: {})",
@@ -108,21 +144,30 @@ impl Condition {
             ));
         }
         for f in program.references().functions() {
-            let operator = f.starts_with('_') || f.starts_with('@') || f.starts_with('!') || f == "in";
+            let operator =
+                f.starts_with('_') || f.starts_with('@') || f.starts_with('!') || f == "in";
             if !operator && !FUNCTIONS.contains(&f) {
-                return Err(format!("CEL calls `{f}`, which is not an available function"));
+                return Err(format!(
+                    "CEL calls `{f}`, which is not an available function"
+                ));
             }
         }
         Ok(Condition {
             source: source.to_string(),
             program,
             paths: paths.into_iter().collect(),
+            literals: literals.into_iter().collect(),
         })
     }
 
     /// The fact paths this expression reads.
     pub fn paths(&self) -> &[String] {
         &self.paths
+    }
+
+    /// The string literals in the expression.
+    pub fn literals(&self) -> &[String] {
+        &self.literals
     }
 
     /// Evaluates as a boolean condition.
@@ -136,7 +181,10 @@ impl Condition {
             Ok(other) => Evaluation {
                 value: Tri::Unknown,
                 missing: Vec::new(),
-                error: Some(format!("condition `{}` gave {other:?}, not a boolean", self.source)),
+                error: Some(format!(
+                    "condition `{}` gave {other:?}, not a boolean",
+                    self.source
+                )),
             },
             Err(e) => self.unknown(ctx, e),
         }
@@ -149,7 +197,10 @@ impl Condition {
             Ok(v) => cel_to_json(&v).ok_or_else(|| Evaluation {
                 value: Tri::Unknown,
                 missing: Vec::new(),
-                error: Some(format!("expression `{}` gave {v:?}, not a value", self.source)),
+                error: Some(format!(
+                    "expression `{}` gave {v:?}, not a value",
+                    self.source
+                )),
             }),
             Err(e) => Err(self.unknown(ctx, e)),
         }
@@ -168,7 +219,11 @@ impl Condition {
         } else {
             None
         };
-        Evaluation { value: Tri::Unknown, missing, error }
+        Evaluation {
+            value: Tri::Unknown,
+            missing,
+            error,
+        }
     }
 
     /// The values of the facts this expression reads, for explanations (`item.tpp = 15832`).
@@ -197,7 +252,12 @@ fn show(v: &Value) -> String {
 }
 
 /// Collects the dotted paths an expression reads and the free names outside the context.
-fn collect(e: &IdedExpr, bound: &mut Vec<String>, paths: &mut BTreeSet<String>, unknown: &mut BTreeSet<String>) {
+fn collect(
+    e: &IdedExpr,
+    bound: &mut Vec<String>,
+    paths: &mut BTreeSet<String>,
+    unknown: &mut BTreeSet<String>,
+) {
     if let Some(path) = select_path(e) {
         let root = path.split('.').next().unwrap_or_default();
         if bound.iter().any(|b| b == root) {
@@ -220,7 +280,10 @@ fn collect(e: &IdedExpr, bound: &mut Vec<String>, paths: &mut BTreeSet<String>, 
             }
         }
         Expr::Select(s) => collect(&s.operand, bound, paths, unknown),
-        Expr::List(l) => l.elements.iter().for_each(|x| collect(x, bound, paths, unknown)),
+        Expr::List(l) => l
+            .elements
+            .iter()
+            .for_each(|x| collect(x, bound, paths, unknown)),
         Expr::Map(m) => {
             for entry in &m.entries {
                 if let EntryExpr::MapEntry(me) = &entry.expr {
@@ -249,6 +312,40 @@ fn collect(e: &IdedExpr, bound: &mut Vec<String>, paths: &mut BTreeSet<String>, 
         }
         Expr::Ident(_) | Expr::Literal(_) | Expr::Unspecified => {}
         #[allow(unreachable_patterns)]
+        _ => {}
+    }
+}
+
+fn string_literals(e: &IdedExpr, out: &mut BTreeSet<String>) {
+    match &e.expr {
+        Expr::Literal(cel::common::ast::LiteralValue::String(s)) => {
+            out.insert(s.inner().to_string());
+        }
+        Expr::Call(call) => {
+            call.target.iter().for_each(|t| string_literals(t, out));
+            call.args.iter().for_each(|a| string_literals(a, out));
+        }
+        Expr::Select(s) => string_literals(&s.operand, out),
+        Expr::List(l) => l.elements.iter().for_each(|x| string_literals(x, out)),
+        Expr::Map(m) => {
+            for entry in &m.entries {
+                if let EntryExpr::MapEntry(me) = &entry.expr {
+                    string_literals(&me.key, out);
+                    string_literals(&me.value, out);
+                }
+            }
+        }
+        Expr::Comprehension(c) => {
+            for x in [
+                &c.iter_range,
+                &c.accu_init,
+                &c.loop_cond,
+                &c.loop_step,
+                &c.result,
+            ] {
+                string_literals(x, out);
+            }
+        }
         _ => {}
     }
 }
@@ -285,13 +382,19 @@ impl EvalContext {
         cel.add_function("max", cel::functions::max).expect("max");
         cel.add_function("min", cel::functions::min).expect("min");
         cel.add_function("sum", sum).expect("sum");
-        EvalContext { root: serde_json::Map::new(), cel }
+        EvalContext {
+            root: serde_json::Map::new(),
+            cel,
+        }
     }
 
     /// Binds (or rebinds) a context variable.
     pub fn set(&mut self, name: &str, value: Value) {
-        debug_assert!(CONTEXT_VARIABLES.contains(&name), "unknown context variable {name}");
-        self.cel.add_variable_from_value(name, json_to_cel(&value));
+        debug_assert!(
+            CONTEXT_VARIABLES.contains(&name),
+            "unknown context variable {name}"
+        );
+        self.cel.add_variable_as_val(name, json_to_val(&value));
         self.root.insert(name.to_string(), value);
     }
 
@@ -349,7 +452,9 @@ impl EvalContext {
     }
 }
 
-fn sum(cel::extractors::Arguments(args): cel::extractors::Arguments) -> Result<CelValue, cel::ExecutionError> {
+fn sum(
+    cel::extractors::Arguments(args): cel::extractors::Arguments,
+) -> Result<CelValue, cel::ExecutionError> {
     let items: Vec<CelValue> = match args.as_slice() {
         [CelValue::List(l)] => l.iter().cloned().collect(),
         other => other.to_vec(),
@@ -360,13 +465,44 @@ fn sum(cel::extractors::Arguments(args): cel::extractors::Arguments) -> Result<C
             CelValue::Float(f) => f,
             CelValue::Int(i) => i as f64,
             CelValue::UInt(u) => u as f64,
-            other => return Err(cel::ExecutionError::function_error("sum", format!("not a number: {other:?}"))),
+            other => {
+                return Err(cel::ExecutionError::function_error(
+                    "sum",
+                    format!("not a number: {other:?}"),
+                ))
+            }
         };
     }
     Ok(CelValue::Float(total))
 }
 
+/// JSON → a CEL value, built directly in the interpreter's own representation. Every number
+/// becomes a double, so rule authors compare like with like.
+fn json_to_val(v: &Value) -> Box<dyn cel::common::value::Val + 'static> {
+    use cel::common::types::{CelBool, CelDouble, CelList, CelMap, CelMapKey, CelNull, CelString};
+    match v {
+        Value::Null => Box::new(CelNull),
+        Value::Bool(b) => Box::new(CelBool::from(*b)),
+        Value::Number(n) => Box::new(CelDouble::from(n.as_f64().unwrap_or(f64::NAN))),
+        Value::String(s) => Box::new(CelString::from(s.clone())),
+        Value::Array(a) => Box::new(CelList::from(a.iter().map(json_to_val).collect::<Vec<_>>())),
+        Value::Object(o) => {
+            let m: HashMap<CelMapKey<'static>, Box<dyn cel::common::value::Val + 'static>> = o
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        CelMapKey::String(CelString::from(k.clone())),
+                        json_to_val(v),
+                    )
+                })
+                .collect();
+            Box::new(CelMap::from(m))
+        }
+    }
+}
+
 /// JSON → CEL. Every number becomes a double, so rule authors compare like with like.
+#[allow(dead_code)]
 pub(crate) fn json_to_cel(v: &Value) -> CelValue {
     match v {
         Value::Null => CelValue::Null,
@@ -375,7 +511,8 @@ pub(crate) fn json_to_cel(v: &Value) -> CelValue {
         Value::String(s) => CelValue::String(Arc::new(s.clone())),
         Value::Array(a) => CelValue::List(Arc::new(a.iter().map(json_to_cel).collect())),
         Value::Object(o) => {
-            let m: HashMap<String, CelValue> = o.iter().map(|(k, v)| (k.clone(), json_to_cel(v))).collect();
+            let m: HashMap<String, CelValue> =
+                o.iter().map(|(k, v)| (k.clone(), json_to_cel(v))).collect();
             CelValue::Map(m.into())
         }
     }
@@ -402,7 +539,10 @@ mod tests {
     fn ctx(item: Value) -> EvalContext {
         let mut c = EvalContext::new();
         c.set("item", item);
-        c.set("destination", json!({"country": "CN", "groups": ["D:1", "D:4", "D:5"]}));
+        c.set(
+            "destination",
+            json!({"country": "CN", "groups": ["D:1", "D:4", "D:5"]}),
+        );
         c
     }
 
@@ -418,15 +558,24 @@ mod tests {
         let e = eval("item.tpp >= 1600 && item.performance_density >= 5.92", &c);
         assert_eq!(e.value, Tri::Unknown);
         assert_eq!(e.missing, vec!["item.performance_density".to_string()]);
-        assert_eq!(eval("item.performance_density >= 5.92 || item.tpp >= 4800", &c).value, Tri::True);
-        assert_eq!(eval("item.performance_density >= 5.92 && item.tpp >= 6000", &c).value, Tri::False);
+        assert_eq!(
+            eval("item.performance_density >= 5.92 || item.tpp >= 4800", &c).value,
+            Tri::True
+        );
+        assert_eq!(
+            eval("item.performance_density >= 5.92 && item.tpp >= 6000", &c).value,
+            Tri::False
+        );
     }
 
     #[test]
     fn group_membership_and_comprehensions() {
-        let c = ctx(json!({"performance": [{"bit_length": 8.0, "tera_ops": 1979.0}, {"bit_length": 16.0, "tera_ops": 989.5}]}));
+        let c = ctx(
+            json!({"performance": [{"bit_length": 8.0, "tera_ops": 1979.0}, {"bit_length": 16.0, "tera_ops": 989.5}]}),
+        );
         assert_eq!(eval("'D:5' in destination.groups", &c).value, Tri::True);
-        let cond = Condition::compile("max(item.performance.map(u, u.tera_ops * u.bit_length))").unwrap();
+        let cond =
+            Condition::compile("max(item.performance.map(u, u.tera_ops * u.bit_length))").unwrap();
         assert_eq!(cond.value(&c).unwrap(), json!(15832.0));
         assert_eq!(cond.paths(), &["item.performance".to_string()]);
     }
@@ -436,8 +585,12 @@ mod tests {
         let err = Condition::compile("tpp >= 4800").unwrap_err();
         assert!(err.contains("`tpp`"), "{err}");
         assert!(Condition::compile("item.tpp >=").is_err());
-        assert!(Condition::compile("frobnicate(item.tpp)").unwrap_err().contains("frobnicate"));
-        assert!(Condition::compile("size(item.performance) > 0 && item.kind.startsWith('i')").is_ok());
+        assert!(Condition::compile("frobnicate(item.tpp)")
+            .unwrap_err()
+            .contains("frobnicate"));
+        assert!(
+            Condition::compile("size(item.performance) > 0 && item.kind.startsWith('i')").is_ok()
+        );
     }
 
     #[test]

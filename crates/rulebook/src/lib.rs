@@ -12,5 +12,7 @@ mod load;
 mod record;
 
 pub use condition::{Condition, EvalContext, Evaluation, Tri};
-pub use load::{policy_rank, Jurisdiction, JurisdictionHeader, LoadError, Problem, Rulebook, SourceFile};
+pub use load::{
+    policy_rank, Jurisdiction, JurisdictionHeader, LoadError, Problem, Rulebook, SourceFile,
+};
 pub use record::{Citation, Confidence, Kind, Posture, Rule};

@@ -3,8 +3,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use chrono::NaiveDate;
 use chokepoint_model::{is_country, Vocabulary};
+use chrono::NaiveDate;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
@@ -87,7 +87,12 @@ pub struct Jurisdiction {
 
 impl Jurisdiction {
     /// Rules of a kind in force on a date under a posture, in file order.
-    pub fn in_force(&self, kind: Kind, date: NaiveDate, posture: Posture) -> impl Iterator<Item = &Rule> {
+    pub fn in_force(
+        &self,
+        kind: Kind,
+        date: NaiveDate,
+        posture: Posture,
+    ) -> impl Iterator<Item = &Rule> {
         self.rules
             .iter()
             .filter(move |r| r.kind == kind && r.applies_on(date, posture))
@@ -132,7 +137,9 @@ pub struct Rulebook {
 
 impl Rulebook {
     pub fn jurisdiction(&self, code: &str) -> Option<&Jurisdiction> {
-        self.jurisdictions.iter().find(|j| j.code.eq_ignore_ascii_case(code))
+        self.jurisdictions
+            .iter()
+            .find(|j| j.code.eq_ignore_ascii_case(code))
     }
 
     /// Finds every version of a rule id in any jurisdiction.
@@ -164,7 +171,12 @@ impl Rulebook {
             Some(f) => match Vocabulary::from_yaml(&f.text, &f.path) {
                 Ok(v) => Some(v),
                 Err(e) => {
-                    problems.push(problem(&f.path, None, e.line, format!("{}: {}", e.field, e.message)));
+                    problems.push(problem(
+                        &f.path,
+                        None,
+                        e.line,
+                        format!("{}: {}", e.field, e.message),
+                    ));
                     None
                 }
             },
@@ -198,7 +210,12 @@ impl Rulebook {
     }
 }
 
-fn problem(file: &str, entry: Option<&str>, line: Option<usize>, message: impl Into<String>) -> Problem {
+fn problem(
+    file: &str,
+    entry: Option<&str>,
+    line: Option<usize>,
+    message: impl Into<String>,
+) -> Problem {
     Problem {
         file: file.to_string(),
         entry: entry.map(str::to_string),
@@ -213,17 +230,31 @@ struct RuleFile {
     rules: Vec<serde_yaml::Value>,
 }
 
-fn load_jurisdiction(dir: &str, files: &[&SourceFile], problems: &mut Vec<Problem>) -> Option<Jurisdiction> {
+fn load_jurisdiction(
+    dir: &str,
+    files: &[&SourceFile],
+    problems: &mut Vec<Problem>,
+) -> Option<Jurisdiction> {
     let header_path = format!("{dir}/jurisdiction.yaml");
     let header = match files.iter().find(|f| f.path == header_path) {
         None => {
-            problems.push(problem(&header_path, None, None, "missing: every rules directory needs a jurisdiction.yaml header"));
+            problems.push(problem(
+                &header_path,
+                None,
+                None,
+                "missing: every rules directory needs a jurisdiction.yaml header",
+            ));
             return None;
         }
         Some(f) => match serde_yaml::from_str::<JurisdictionHeader>(&f.text) {
             Ok(h) => h,
             Err(e) => {
-                problems.push(problem(&f.path, None, e.location().map(|l| l.line()), e.to_string()));
+                problems.push(problem(
+                    &f.path,
+                    None,
+                    e.location().map(|l| l.line()),
+                    e.to_string(),
+                ));
                 return None;
             }
         },
@@ -234,7 +265,12 @@ fn load_jurisdiction(dir: &str, files: &[&SourceFile], problems: &mut Vec<Proble
         let parsed: RuleFile = match serde_yaml::from_str(&f.text) {
             Ok(p) => p,
             Err(e) => {
-                problems.push(problem(&f.path, None, e.location().map(|l| l.line()), e.to_string()));
+                problems.push(problem(
+                    &f.path,
+                    None,
+                    e.location().map(|l| l.line()),
+                    e.to_string(),
+                ));
                 continue;
             }
         };
@@ -298,7 +334,10 @@ fn build_rule(r: RawRule, file: &str, line: usize) -> Result<Rule, (String, Stri
     }
     if let Some(to) = r.valid_to {
         if to < r.valid_from {
-            return Err(fail(format!("valid_to {to} is before valid_from {}", r.valid_from)));
+            return Err(fail(format!(
+                "valid_to {to} is before valid_from {}",
+                r.valid_from
+            )));
         }
     }
     // Which optional fields each kind takes.
@@ -319,7 +358,10 @@ fn build_rule(r: RawRule, file: &str, line: usize) -> Result<Rule, (String, Stri
         ("reason", r.reason.is_some()),
         ("applies_to", r.applies_to.is_some()),
         ("policy", r.policy.is_some()),
-        ("applies_to_requirements", r.applies_to_requirements.is_some()),
+        (
+            "applies_to_requirements",
+            r.applies_to_requirements.is_some(),
+        ),
         ("priority", r.priority.is_some()),
         ("code", r.code.is_some()),
         ("conditions_text", r.conditions_text.is_some()),
@@ -329,29 +371,46 @@ fn build_rule(r: RawRule, file: &str, line: usize) -> Result<Rule, (String, Stri
         Kind::DestinationTreatment => (&["country", "treated_as"], &[]),
         Kind::Derived => (&["target", "expr"], &["unit"]),
         Kind::Reach | Kind::ReachExclusion => (&["condition"], &[]),
-        Kind::ControlEntry => (&["paragraph", "condition"], &["eccn", "reasons", "report_as"]),
+        Kind::ControlEntry => (
+            &["paragraph", "condition"],
+            &["eccn", "reasons", "report_as"],
+        ),
         Kind::ControlNote => (&["excludes", "condition"], &[]),
         Kind::LicenceRequirement => (&["reason", "condition"], &["applies_to", "policy"]),
-        Kind::ReviewPolicy => (&["applies_to_requirements", "policy", "condition"], &["priority"]),
-        Kind::LicenceException => (&["applies_to_requirements", "code", "condition"], &["conditions_text"]),
+        Kind::ReviewPolicy => (
+            &["applies_to_requirements", "policy", "condition"],
+            &["priority"],
+        ),
+        Kind::LicenceException => (
+            &["applies_to_requirements", "code", "condition"],
+            &["conditions_text"],
+        ),
     };
     for (name, present) in &given {
         if *present && !required.contains(name) && !optional.contains(name) {
-            return Err(fail(format!("field `{name}` does not belong to a `{:?}` record", r.kind)));
+            return Err(fail(format!(
+                "field `{name}` does not belong to a `{:?}` record",
+                r.kind
+            )));
         }
         if !*present && required.contains(name) {
             return Err(fail(format!("field `{name}` is required for this kind")));
         }
     }
-    let compile = |src: &Option<String>, what: &str| -> Result<Option<Condition>, (String, String)> {
-        src.as_deref()
-            .map(|s| Condition::compile(s).map_err(|e| (id.clone(), format!("{what}: {e}"))))
-            .transpose()
-    };
+    let compile =
+        |src: &Option<String>, what: &str| -> Result<Option<Condition>, (String, String)> {
+            src.as_deref()
+                .map(|s| Condition::compile(s).map_err(|e| (id.clone(), format!("{what}: {e}"))))
+                .transpose()
+        };
     let condition = compile(&r.condition, "condition")?;
     let expr = compile(&r.expr, "expr")?;
     let countries = r.countries.clone().unwrap_or_default();
-    for c in countries.iter().chain(r.country.iter()).chain(r.treated_as.iter()) {
+    for c in countries
+        .iter()
+        .chain(r.country.iter())
+        .chain(r.treated_as.iter())
+    {
         if !is_country(c) {
             return Err(fail(format!("unknown country code `{c}`")));
         }
@@ -418,7 +477,12 @@ fn check_versions(rules: &[Rule], problems: &mut Vec<Problem>) {
     for (id, mut versions) in by_id {
         if versions.iter().any(|v| v.kind != versions[0].kind) {
             let v = versions[1];
-            problems.push(problem(&v.file, Some(id), Some(v.line), "versions of one id must have the same kind"));
+            problems.push(problem(
+                &v.file,
+                Some(id),
+                Some(v.line),
+                "versions of one id must have the same kind",
+            ));
         }
         versions.sort_by_key(|v| v.valid_from);
         for pair in versions.windows(2) {
@@ -442,7 +506,9 @@ fn check_versions(rules: &[Rule], problems: &mut Vec<Problem>) {
                         a.file,
                         a.line,
                         a.valid_from,
-                        a.valid_to.map(|d| d.to_string()).unwrap_or_else(|| "open".into())
+                        a.valid_to
+                            .map(|d| d.to_string())
+                            .unwrap_or_else(|| "open".into())
                     ),
                 ));
             }
@@ -452,7 +518,11 @@ fn check_versions(rules: &[Rule], problems: &mut Vec<Problem>) {
 
 fn check_references(rules: &[Rule], problems: &mut Vec<Problem>) {
     let ids_of = |kind: Kind| -> BTreeSet<&str> {
-        rules.iter().filter(|r| r.kind == kind).map(|r| r.id.as_str()).collect()
+        rules
+            .iter()
+            .filter(|r| r.kind == kind)
+            .map(|r| r.id.as_str())
+            .collect()
     };
     let entries = ids_of(Kind::ControlEntry);
     let requirements = ids_of(Kind::LicenceRequirement);
@@ -460,11 +530,21 @@ fn check_references(rules: &[Rule], problems: &mut Vec<Problem>) {
     let labels: BTreeSet<&str> = rules
         .iter()
         .filter(|r| r.kind == Kind::ControlEntry)
-        .flat_map(|r| r.paragraph.iter().chain(r.report_as.iter()).map(String::as_str))
+        .flat_map(|r| {
+            r.paragraph
+                .iter()
+                .chain(r.report_as.iter())
+                .map(String::as_str)
+        })
         .collect();
     for r in rules {
         let mut bad = |what: &str, name: &str| {
-            problems.push(problem(&r.file, Some(&r.id), Some(r.line), format!("{what} `{name}` does not exist")));
+            problems.push(problem(
+                &r.file,
+                Some(&r.id),
+                Some(r.line),
+                format!("{what} `{name}` does not exist"),
+            ));
         };
         for e in &r.excludes {
             if !entries.contains(e.as_str()) {
@@ -502,12 +582,18 @@ mod tests {
 
     fn book(rules: &str) -> Result<Rulebook, LoadError> {
         Rulebook::load(vec![
-            SourceFile { path: "vocabulary.yaml".into(), text: VOCAB.into() },
+            SourceFile {
+                path: "vocabulary.yaml".into(),
+                text: VOCAB.into(),
+            },
             SourceFile {
                 path: "xx/jurisdiction.yaml".into(),
                 text: "jurisdiction: XX\nname: Test\nlaw: Test law\n".into(),
             },
-            SourceFile { path: "xx/rules.yaml".into(), text: rules.into() },
+            SourceFile {
+                path: "xx/rules.yaml".into(),
+                text: rules.into(),
+            },
         ])
     }
 
@@ -533,7 +619,11 @@ rules:
 
     #[test]
     fn unknown_fields_are_named_with_file_entry_and_line() {
-        let err = book(&ENTRY.replace("confidence: verified", "confidence: verified\n    colour: red")).unwrap_err();
+        let err = book(&ENTRY.replace(
+            "confidence: verified",
+            "confidence: verified\n    colour: red",
+        ))
+        .unwrap_err();
         let p = &err.problems[0];
         assert_eq!(p.file, "xx/rules.yaml");
         assert_eq!(p.entry.as_deref(), Some("XX.1A001"));
@@ -546,15 +636,25 @@ rules:
         let err = book(&ENTRY.replace("item.tpp >= 100", "item.tpp >=")).unwrap_err();
         assert!(err.problems[0].message.contains("CEL"), "{err}");
         let err = book(&ENTRY.replace("item.tpp >= 100", "tpp >= 100")).unwrap_err();
-        assert!(err.problems[0].message.contains("not in the evaluation context"), "{err}");
+        assert!(
+            err.problems[0]
+                .message
+                .contains("not in the evaluation context"),
+            "{err}"
+        );
     }
 
     #[test]
     fn overlapping_versions_are_refused() {
-        let second = ENTRY.replace("rules:\n", "").replace("2020-01-01", "2021-01-01");
+        let second = ENTRY
+            .replace("rules:\n", "")
+            .replace("2020-01-01", "2021-01-01");
         let err = book(&format!("{ENTRY}{second}")).unwrap_err();
         assert!(err.problems[0].message.contains("overlaps"), "{err}");
-        let closed = ENTRY.replace("valid_from: 2020-01-01", "valid_from: 2020-01-01\n    valid_to: 2020-12-31");
+        let closed = ENTRY.replace(
+            "valid_from: 2020-01-01",
+            "valid_from: 2020-01-01\n    valid_to: 2020-12-31",
+        );
         assert!(book(&format!("{closed}{second}")).is_ok());
     }
 
