@@ -16,7 +16,10 @@ const ADDED: &str = "9001,\"SHENZHEN KESTREL PHOTONICS LIMITED\",-0- ,\"CMIC-EO1
 async fn file_server(files: Vec<(&'static str, StatusCode, String)>) -> String {
     let mut app = axum::Router::new();
     for (path, status, body) in files {
-        app = app.route(path, axum::routing::get(move || async move { (status, body) }));
+        app = app.route(
+            path,
+            axum::routing::get(move || async move { (status, body) }),
+        );
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -31,26 +34,59 @@ async fn update_swaps_rescreens_changed_entries_and_survives_a_bad_download() {
     std::fs::write(&v1, V1).unwrap();
     let ls = chokepoint_lists::store::Store::open(lists_dir.path().join("store")).unwrap();
     ls.load_paths("ofac_sdn", None, &[v1]).unwrap();
-    let app = app_with(Config::default(), Some(chokepoint_lists::store::Store::open(lists_dir.path().join("store")).unwrap())).await;
-    app.state.set_screening(Some(chokepoint_server::screening::load_from_store(&ls).unwrap()));
+    let app = app_with(
+        Config::default(),
+        Some(chokepoint_lists::store::Store::open(lists_dir.path().join("store")).unwrap()),
+    )
+    .await;
+    app.state.set_screening(Some(
+        chokepoint_server::screening::load_from_store(&ls).unwrap(),
+    ));
 
     // Parties screened before the update: clear today.
-    let r = app.post("/v1/screen", Role::Screener, r#"{"name":"Kestrel Photonics Trading","party_id":"P1"}"#).await.json();
+    let r = app
+        .post(
+            "/v1/screen",
+            Role::Screener,
+            r#"{"name":"Kestrel Photonics Trading","party_id":"P1"}"#,
+        )
+        .await
+        .json();
     assert_eq!(r["status"], "clear");
-    let r = app.post("/v1/screen", Role::Screener, r#"{"name":"Banco Nacional de Cuba","party_id":"P2"}"#).await.json();
+    let r = app
+        .post(
+            "/v1/screen",
+            Role::Screener,
+            r#"{"name":"Banco Nacional de Cuba","party_id":"P2"}"#,
+        )
+        .await
+        .json();
     assert_eq!(r["status"], "match");
     let before = app.get("/v1/lists", Role::Screener).await.json();
 
     let base = file_server(vec![
-        ("/v2.csv", StatusCode::OK, format!("{ADDED}{V1}")),
-        ("/broken.csv", StatusCode::INTERNAL_SERVER_ERROR, "oops".into()),
-        ("/garbage.csv", StatusCode::OK, "<html>not a list</html>".into()),
+        ("/v2/sdn.csv", StatusCode::OK, format!("{ADDED}{V1}")),
+        (
+            "/broken/sdn.csv",
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "oops".into(),
+        ),
+        (
+            "/garbage/sdn.csv",
+            StatusCode::OK,
+            "<html>not a list</html>".into(),
+        ),
     ])
     .await;
 
     // Only an admin may update.
-    let body = format!(r#"{{"source":"ofac_sdn","urls":["{base}/v2.csv"]}}"#);
-    assert_eq!(app.post("/v1/lists/update", Role::Reviewer, &body).await.status, StatusCode::FORBIDDEN);
+    let body = format!(r#"{{"source":"ofac_sdn","urls":["{base}/v2/sdn.csv"]}}"#);
+    assert_eq!(
+        app.post("/v1/lists/update", Role::Reviewer, &body)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
     let r = app.post("/v1/lists/update", Role::Admin, &body).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let v = r.json();
@@ -60,25 +96,63 @@ async fn update_swaps_rescreens_changed_entries_and_survives_a_bad_download() {
     assert_eq!(v["rescreened_parties"], 2);
     let new_cases = v["new_cases"].as_array().unwrap();
     assert_eq!(new_cases.len(), 1, "{v}");
-    let case = app.get(&format!("/v1/cases/{}", new_cases[0]), Role::Reviewer).await.json();
-    assert_eq!((case["party_key"].as_str(), case["entry_id"].as_str()), (Some("id:P1"), Some("9001")));
+    let case = app
+        .get(&format!("/v1/cases/{}", new_cases[0]), Role::Reviewer)
+        .await
+        .json();
+    assert_eq!(
+        (case["party_key"].as_str(), case["entry_id"].as_str()),
+        (Some("id:P1"), Some("9001"))
+    );
     let after = app.get("/v1/lists", Role::Screener).await.json();
     assert_ne!(after["lists"][0]["sha256"], before["lists"][0]["sha256"]);
     assert_eq!(after["entries"], 3);
-    let kinds: Vec<String> = app.state.store.audit_recent(None, 10, None).await.unwrap().into_iter().map(|r| r.kind).collect();
+    let kinds: Vec<String> = app
+        .state
+        .store
+        .audit_recent(None, 10, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.kind)
+        .collect();
     assert_eq!(&kinds[..2], &["lists_update", "rescreen"]);
 
     // Failed downloads: reported, and the serving lists stay as they were.
-    for bad in ["broken.csv", "garbage.csv"] {
-        let r = app.post("/v1/lists/update", Role::Admin, &format!(r#"{{"source":"ofac_sdn","urls":["{base}/{bad}"]}}"#)).await;
+    for bad in ["broken/sdn.csv", "garbage/sdn.csv"] {
+        let r = app
+            .post(
+                "/v1/lists/update",
+                Role::Admin,
+                &format!(r#"{{"source":"ofac_sdn","urls":["{base}/{bad}"]}}"#),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         let v = r.json();
         assert_eq!(v["outcomes"][0]["status"], "failed", "{v}");
-        assert!(v["outcomes"][0]["error"].as_str().is_some_and(|e| !e.is_empty()));
+        assert!(v["outcomes"][0]["error"]
+            .as_str()
+            .is_some_and(|e| !e.is_empty()));
         assert_eq!(v["swapped"], false);
-        assert_eq!(app.get("/v1/lists", Role::Screener).await.json()["lists"], after["lists"]);
+        assert_eq!(
+            app.get("/v1/lists", Role::Screener).await.json()["lists"],
+            after["lists"]
+        );
     }
-    let r = app.post("/v1/lists/update", Role::Admin, r#"{"urls":["http://127.0.0.1:9/x"]}"#).await;
-    assert_eq!((r.status, r.json()["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("source")));
-    assert!(app.get("/v1/audit/verify", Role::Auditor).await.json()["ok"].as_bool().unwrap());
+    let r = app
+        .post(
+            "/v1/lists/update",
+            Role::Admin,
+            r#"{"urls":["http://127.0.0.1:9/x"]}"#,
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.json()["error"]["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("source"))
+    );
+    assert!(
+        app.get("/v1/audit/verify", Role::Auditor).await.json()["ok"]
+            .as_bool()
+            .unwrap()
+    );
 }
