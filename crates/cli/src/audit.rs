@@ -44,12 +44,21 @@ pub enum AuditCommand {
 
 pub fn run(cmd: AuditCommand) -> anyhow::Result<u8> {
     match cmd {
-        AuditCommand::Verify { file, expect, json, db } => {
+        AuditCommand::Verify {
+            file,
+            expect,
+            json,
+            db,
+        } => {
             let anchors = expect
                 .iter()
                 .map(|a| {
-                    let (s, h) = a.split_once(':').ok_or_else(|| BadInput(format!("--expect: `{a}` is not SEQ:HASH")))?;
-                    let seq: i64 = s.parse().map_err(|_| BadInput(format!("--expect: `{s}` is not a sequence number")))?;
+                    let (s, h) = a
+                        .split_once(':')
+                        .ok_or_else(|| BadInput(format!("--expect: `{a}` is not SEQ:HASH")))?;
+                    let seq: i64 = s.parse().map_err(|_| {
+                        BadInput(format!("--expect: `{s}` is not a sequence number"))
+                    })?;
                     Ok((seq, h.to_string()))
                 })
                 .collect::<anyhow::Result<Vec<_>>>()?;
@@ -92,7 +101,10 @@ pub fn run(cmd: AuditCommand) -> anyhow::Result<u8> {
             let rt = runtime()?;
             let store = db.open(&rt)?;
             let mut out: Box<dyn std::io::Write> = match &output {
-                Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?)),
+                Some(p) => Box::new(std::io::BufWriter::new(
+                    std::fs::File::create(p)
+                        .with_context(|| format!("creating {}", p.display()))?,
+                )),
                 None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
             };
             let mut cursor = after;
@@ -115,7 +127,10 @@ pub fn run(cmd: AuditCommand) -> anyhow::Result<u8> {
     }
 }
 
-fn verify_file(path: &std::path::Path, anchors: &[(i64, String)]) -> anyhow::Result<(VerifyReport, Vec<Option<String>>)> {
+fn verify_file(
+    path: &std::path::Path,
+    anchors: &[(i64, String)],
+) -> anyhow::Result<(VerifyReport, Vec<Option<String>>)> {
     let f = std::fs::File::open(path).map_err(|e| BadInput(format!("{}: {e}", path.display())))?;
     let mut v = Verifier::new();
     let mut hashes: Vec<Option<String>> = vec![None; anchors.len()];
@@ -143,12 +158,18 @@ fn print_report(r: &VerifyReport) {
     if r.ok {
         println!("audit trail verified: {} records, chain intact", r.records);
     } else {
-        println!("audit trail FAILED verification: {} problem(s) in {} records", r.problem_count, r.records);
+        println!(
+            "audit trail FAILED verification: {} problem(s) in {} records",
+            r.problem_count, r.records
+        );
         for p in &r.problems {
             println!("  record {:>8}  {:<9} {}", p.seq, p.kind, p.message);
         }
         if r.problem_count as usize > r.problems.len() {
-            println!("  … and {} more", r.problem_count as usize - r.problems.len());
+            println!(
+                "  … and {} more",
+                r.problem_count as usize - r.problems.len()
+            );
         }
     }
     println!("last record {} hash {}", r.last_seq, r.last_hash);

@@ -38,8 +38,17 @@ pub enum TokensCommand {
 pub fn run(cmd: TokensCommand) -> anyhow::Result<u8> {
     let rt = runtime()?;
     match cmd {
-        TokensCommand::Create { role, name, json, db } => {
-            let role = Role::parse(&role).ok_or_else(|| BadInput(format!("--role: `{role}` is not one of: screener, reviewer, admin, auditor")))?;
+        TokensCommand::Create {
+            role,
+            name,
+            json,
+            db,
+        } => {
+            let role = Role::parse(&role).ok_or_else(|| {
+                BadInput(format!(
+                    "--role: `{role}` is not one of: screener, reviewer, admin, auditor"
+                ))
+            })?;
             if name.trim().is_empty() {
                 return Err(BadInput("--name: must not be empty".into()).into());
             }
@@ -50,7 +59,10 @@ pub fn run(cmd: TokensCommand) -> anyhow::Result<u8> {
                 println!("{}", serde_json::json!({"token": info, "secret": secret}));
             } else {
                 println!("{secret}");
-                eprintln!("token {} ({}, role {}) created; the secret above is shown only once", info.id, info.name, info.role);
+                eprintln!(
+                    "token {} ({}, role {}) created; the secret above is shown only once",
+                    info.id, info.name, info.role
+                );
             }
         }
         TokensCommand::List { json, db } => {
@@ -60,15 +72,27 @@ pub fn run(cmd: TokensCommand) -> anyhow::Result<u8> {
                 println!("{}", serde_json::to_string_pretty(&tokens)?);
             } else {
                 for t in tokens {
-                    let state = t.revoked_at.as_deref().map(|r| format!("revoked {r}")).unwrap_or_else(|| "live".into());
-                    println!("{}  {:<9} {:<20} created {}  {state}", t.id, t.role.as_str(), t.name, t.created_at);
+                    let state = t
+                        .revoked_at
+                        .as_deref()
+                        .map(|r| format!("revoked {r}"))
+                        .unwrap_or_else(|| "live".into());
+                    println!(
+                        "{}  {:<9} {:<20} created {}  {state}",
+                        t.id,
+                        t.role.as_str(),
+                        t.name,
+                        t.created_at
+                    );
                 }
             }
         }
         TokensCommand::Revoke { id, db } => {
             let store = db.open(&rt)?;
             rt.block_on(store.revoke_token(&id)).map_err(|e| match e {
-                chokepoint_store::StoreError::NotFound(_) => anyhow::Error::from(BadInput(format!("no live token `{id}`"))),
+                chokepoint_store::StoreError::NotFound(_) => {
+                    anyhow::Error::from(BadInput(format!("no live token `{id}`")))
+                }
                 other => other.into(),
             })?;
             eprintln!("token {id} revoked");
