@@ -53,14 +53,26 @@ pub struct Catalog {
 impl Catalog {
     /// Loads `(path, text)` pairs of `*.toml` files. Each file holds one item whose id matches
     /// the file name; every parameter must have a source.
-    pub fn load<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Catalog, CatalogError> {
+    pub fn load<'a>(
+        files: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Catalog, CatalogError> {
         let mut items = BTreeMap::new();
         for (path, text) in files {
-            let err = |message: String| CatalogError { file: path.to_string(), message };
+            let err = |message: String| CatalogError {
+                file: path.to_string(),
+                message,
+            };
             let item: CatalogItem = toml::from_str(text).map_err(|e| err(e.to_string()))?;
-            let stem = path.rsplit('/').next().unwrap_or(path).trim_end_matches(".toml");
+            let stem = path
+                .rsplit('/')
+                .next()
+                .unwrap_or(path)
+                .trim_end_matches(".toml");
             if stem != item.id {
-                return Err(err(format!("id `{}` does not match the file name", item.id)));
+                return Err(err(format!(
+                    "id `{}` does not match the file name",
+                    item.id
+                )));
             }
             for p in item.parameters.keys() {
                 if !item.sources.contains_key(p) {

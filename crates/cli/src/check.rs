@@ -48,23 +48,38 @@ pub struct ClassifyArgs {
 }
 
 /// Reads and validates a shipment file; every problem is `BadInput` (exit 2).
-pub fn read_shipment(path: &std::path::Path, book: &Rulebook, rb: &RulebookArgs) -> anyhow::Result<Shipment> {
+pub fn read_shipment(
+    path: &std::path::Path,
+    book: &Rulebook,
+    rb: &RulebookArgs,
+) -> anyhow::Result<Shipment> {
     let name = path.display().to_string();
     let format = Format::from_path(&name)
         .ok_or_else(|| BadInput(format!("{name}: expected a .json or .toml file")))?;
     let text = std::fs::read_to_string(path).map_err(|e| BadInput(format!("{name}: {e}")))?;
     let catalog = load_catalog(rb)?;
-    parse_shipment(&text, format, &name, &book.vocabulary, &catalog).map_err(|e| BadInput(e.to_string()).into())
+    parse_shipment(&text, format, &name, &book.vocabulary, &catalog)
+        .map_err(|e| BadInput(e.to_string()).into())
 }
 
-fn options(date: &Option<String>, posture: &str, jurisdictions: &[String], shipment: &Shipment) -> anyhow::Result<Options> {
+fn options(
+    date: &Option<String>,
+    posture: &str,
+    jurisdictions: &[String],
+    shipment: &Shipment,
+) -> anyhow::Result<Options> {
     let as_of = match date {
         Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
             .map_err(|_| BadInput(format!("--date: `{d}` is not a date YYYY-MM-DD")))?,
-        None => shipment.date.unwrap_or_else(|| chrono::Local::now().date_naive()),
+        None => shipment
+            .date
+            .unwrap_or_else(|| chrono::Local::now().date_naive()),
     };
-    let posture = Posture::parse(posture)
-        .ok_or_else(|| BadInput(format!("--posture: `{posture}` is not one of: enforced, as-written")))?;
+    let posture = Posture::parse(posture).ok_or_else(|| {
+        BadInput(format!(
+            "--posture: `{posture}` is not one of: enforced, as-written"
+        ))
+    })?;
     Ok(Options {
         as_of,
         posture,
@@ -80,14 +95,21 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        print!("{}", render_report(&report, &args.file.display().to_string()));
+        print!(
+            "{}",
+            render_report(&report, &args.file.display().to_string())
+        );
     }
     Ok(exit_code(&report))
 }
 
 /// 0 when every determination is decided, 3 when any is undetermined.
 pub fn exit_code(report: &Report) -> u8 {
-    if report.determinations.iter().any(|d| d.outcome == Outcome::Undetermined) {
+    if report
+        .determinations
+        .iter()
+        .any(|d| d.outcome == Outcome::Undetermined)
+    {
         UNDETERMINED
     } else {
         DECIDED
@@ -117,17 +139,31 @@ pub fn classify(args: ClassifyArgs) -> anyhow::Result<u8> {
             .collect();
         println!(
             "{}",
-            serde_json::to_string_pretty(&serde_json::json!({"as_of": opts.as_of.to_string(), "posture": opts.posture.as_str(), "rulebook": {"version": book.version}, "classifications": out}))?
+            serde_json::to_string_pretty(
+                &serde_json::json!({"as_of": opts.as_of.to_string(), "posture": opts.posture.as_str(), "rulebook": {"version": book.version}, "classifications": out})
+            )?
         );
     } else {
         println!("as of {} · posture: {}", opts.as_of, opts.posture.as_str());
         for c in &result {
-            let labels = if c.labels.is_empty() { "none of its control entries".to_string() } else { c.labels.join(", ") };
+            let labels = if c.labels.is_empty() {
+                "none of its control entries".to_string()
+            } else {
+                c.labels.join(", ")
+            };
             println!("{:<3} {labels}", c.jurisdiction);
-            for e in c.entries.iter().filter(|e| e.status == chokepoint_rulebook::Tri::True) {
+            for e in c
+                .entries
+                .iter()
+                .filter(|e| e.status == chokepoint_rulebook::Tri::True)
+            {
                 println!("    {} [{}] {}", e.label, e.rule_id, e.facts.join("; "));
             }
-            for e in c.entries.iter().filter(|e| e.status == chokepoint_rulebook::Tri::Unknown) {
+            for e in c
+                .entries
+                .iter()
+                .filter(|e| e.status == chokepoint_rulebook::Tri::Unknown)
+            {
                 println!("    {} [{}] undecided", e.label, e.rule_id);
             }
             for m in &c.missing {
@@ -155,7 +191,11 @@ pub fn render_report(r: &Report, source: &str) -> String {
         None => s.item_kind.clone(),
     };
     let _ = writeln!(o, "{source}: {item}, {} → {}", s.ship_from, s.destination);
-    let _ = writeln!(o, "as of {} · posture: {} · rulebook {}", r.as_of, r.posture, r.rulebook.version);
+    let _ = writeln!(
+        o,
+        "as of {} · posture: {} · rulebook {}",
+        r.as_of, r.posture, r.rulebook.version
+    );
     let _ = writeln!(o);
     for d in &r.determinations {
         let mut line = format!("  {:<3} {}", d.jurisdiction, verdict(d));
@@ -196,10 +236,21 @@ pub fn render_report(r: &Report, source: &str) -> String {
             }
         }
         if !d.exceptions.is_empty() {
-            let _ = writeln!(o, "  licence exceptions that may overcome it (never applied automatically):");
+            let _ = writeln!(
+                o,
+                "  licence exceptions that may overcome it (never applied automatically):"
+            );
             for x in &d.exceptions {
-                let status = if x.status == "available" { "eligible" } else { "possibly eligible" };
-                let _ = writeln!(o, "    • {} — {} ({status}) [{}] {}", x.code, x.title, x.rule, x.cite);
+                let status = if x.status == "available" {
+                    "eligible"
+                } else {
+                    "possibly eligible"
+                };
+                let _ = writeln!(
+                    o,
+                    "    • {} — {} ({status}) [{}] {}",
+                    x.code, x.title, x.rule, x.cite
+                );
                 if let Some(c) = &x.conditions {
                     let _ = writeln!(o, "      conditions: {c}");
                 }
@@ -209,14 +260,24 @@ pub fn render_report(r: &Report, source: &str) -> String {
             }
         }
         if !d.missing.is_empty() {
-            let heading = if d.outcome == Outcome::Undetermined { "undetermined — give these facts" } else { "facts that could add requirements" };
+            let heading = if d.outcome == Outcome::Undetermined {
+                "undetermined — give these facts"
+            } else {
+                "facts that could add requirements"
+            };
             let _ = writeln!(o, "  {heading}:");
             for m in &d.missing {
                 let _ = writeln!(o, "    • {m}");
             }
         }
         for u in &d.undecided_classifications {
-            let _ = writeln!(o, "  undecided: {} [{}] needs {}", u.classification, u.rule, u.missing.join("; "));
+            let _ = writeln!(
+                o,
+                "  undecided: {} [{}] needs {}",
+                u.classification,
+                u.rule,
+                u.missing.join("; ")
+            );
         }
         for e in &d.rule_errors {
             let _ = writeln!(o, "  rule error (treated as unknown): {e}");

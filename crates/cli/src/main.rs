@@ -4,20 +4,24 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod audit;
 mod check;
 mod eval;
 mod exit;
 mod lists;
 mod matching;
-mod rules;
 mod rulebook_source;
+mod rules;
 mod screen;
 mod serve;
 mod tokens;
-mod audit;
 
 #[derive(Parser)]
-#[command(name = "chokepoint", version, about = "Export-control compliance for semiconductors")]
+#[command(
+    name = "chokepoint",
+    version,
+    about = "Export-control compliance for semiconductors"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -43,7 +43,10 @@ fn collect_embedded(dir: &Dir<'_>, out: &mut Vec<SourceFile>) {
     for f in dir.files() {
         let path = f.path().to_string_lossy().replace('\\', "/");
         if path.ends_with(".yaml") || path.ends_with(".yml") {
-            out.push(SourceFile { path, text: f.contents_utf8().unwrap_or_default().to_string() });
+            out.push(SourceFile {
+                path,
+                text: f.contents_utf8().unwrap_or_default().to_string(),
+            });
         }
     }
     for d in dir.dirs() {
@@ -57,8 +60,13 @@ fn collect_dir(root: &Path, dir: &Path, out: &mut Vec<SourceFile>) -> anyhow::Re
         if path.is_dir() {
             collect_dir(root, &path, out)?;
         } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
-            let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-            let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            let rel = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
             out.push(SourceFile { path: rel, text });
         }
     }
@@ -90,7 +98,9 @@ pub fn load_catalog(args: &RulebookArgs) -> anyhow::Result<Catalog> {
             }
         }
         Some(dir) => {
-            for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+            for entry in
+                std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?
+            {
                 let p = entry?.path();
                 if p.extension().is_some_and(|e| e == "toml") {
                     let text = std::fs::read_to_string(&p)?;

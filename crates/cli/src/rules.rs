@@ -53,17 +53,30 @@ pub fn run(cmd: RulesCommand) -> anyhow::Result<u8> {
             println!("rulebook {} is valid", book.version);
             Ok(DECIDED)
         }
-        RulesCommand::List { jurisdiction, kind, json, rulebook } => {
+        RulesCommand::List {
+            jurisdiction,
+            kind,
+            json,
+            rulebook,
+        } => {
             let book = load_rulebook(&rulebook)?;
             if let Some(j) = &jurisdiction {
                 if book.jurisdiction(j).is_none() {
-                    let known: Vec<_> = book.jurisdictions.iter().map(|j| j.code.as_str()).collect();
-                    return Err(crate::exit::BadInput(format!("unknown jurisdiction `{j}` (known: {})", known.join(", "))).into());
+                    let known: Vec<_> =
+                        book.jurisdictions.iter().map(|j| j.code.as_str()).collect();
+                    return Err(crate::exit::BadInput(format!(
+                        "unknown jurisdiction `{j}` (known: {})",
+                        known.join(", ")
+                    ))
+                    .into());
                 }
             }
             let mut rows = Vec::new();
             for j in &book.jurisdictions {
-                if jurisdiction.as_ref().is_some_and(|c| !c.eq_ignore_ascii_case(&j.code)) {
+                if jurisdiction
+                    .as_ref()
+                    .is_some_and(|c| !c.eq_ignore_ascii_case(&j.code))
+                {
                     continue;
                 }
                 for r in &j.rules {
@@ -83,7 +96,9 @@ pub fn run(cmd: RulesCommand) -> anyhow::Result<u8> {
                         r.id,
                         kind_name(r.kind),
                         r.valid_from,
-                        r.valid_to.map(|d| d.to_string()).unwrap_or_else(|| "".into()),
+                        r.valid_to
+                            .map(|d| d.to_string())
+                            .unwrap_or_else(|| "".into()),
                         r.confidence.as_str(),
                         r.title
                     );
@@ -95,7 +110,10 @@ pub fn run(cmd: RulesCommand) -> anyhow::Result<u8> {
             let book = load_rulebook(&rulebook)?;
             let found = book.find(&id);
             if found.is_empty() {
-                return Err(crate::exit::BadInput(format!("no rule with id `{id}` (try `chokepoint rules list`)")).into());
+                return Err(crate::exit::BadInput(format!(
+                    "no rule with id `{id}` (try `chokepoint rules list`)"
+                ))
+                .into());
             }
             if json {
                 let out: Vec<_> = found.iter().map(|(j, r)| detail(&j.code, r)).collect();
@@ -108,10 +126,15 @@ pub fn run(cmd: RulesCommand) -> anyhow::Result<u8> {
                 println!(
                     "  in force {} .. {}{}",
                     r.valid_from,
-                    r.valid_to.map(|d| d.to_string()).unwrap_or_else(|| "(still in force)".into()),
+                    r.valid_to
+                        .map(|d| d.to_string())
+                        .unwrap_or_else(|| "(still in force)".into()),
                     r.postures
                         .as_ref()
-                        .map(|p| format!(" · postures: {}", p.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", ")))
+                        .map(|p| format!(
+                            " · postures: {}",
+                            p.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", ")
+                        ))
                         .unwrap_or_default()
                 );
                 println!("  confidence: {}", r.confidence.as_str());
@@ -119,8 +142,14 @@ pub fn run(cmd: RulesCommand) -> anyhow::Result<u8> {
                     println!(
                         "  cite: {}{}{}",
                         c.cite,
-                        c.source.as_ref().map(|s| format!(" — {s}")).unwrap_or_default(),
-                        c.url.as_ref().map(|u| format!(" <{u}>")).unwrap_or_default()
+                        c.source
+                            .as_ref()
+                            .map(|s| format!(" — {s}"))
+                            .unwrap_or_default(),
+                        c.url
+                            .as_ref()
+                            .map(|u| format!(" <{u}>"))
+                            .unwrap_or_default()
                     );
                 }
                 if let Some(t) = &r.text {
@@ -133,7 +162,11 @@ pub fn run(cmd: RulesCommand) -> anyhow::Result<u8> {
                     println!("  expr: {}", e.source);
                 }
                 if !r.countries.is_empty() {
-                    println!("  {}: {}", r.group.as_deref().unwrap_or("countries"), r.countries.join(", "));
+                    println!(
+                        "  {}: {}",
+                        r.group.as_deref().unwrap_or("countries"),
+                        r.countries.join(", ")
+                    );
                 }
                 if let Some(n) = &r.note {
                     println!("  note: {n}");
@@ -147,7 +180,10 @@ pub fn run(cmd: RulesCommand) -> anyhow::Result<u8> {
 }
 
 fn kind_name(k: Kind) -> String {
-    serde_json::to_value(k).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+    serde_json::to_value(k)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 fn summary(j: &str, r: &Rule) -> serde_json::Value {
@@ -161,10 +197,19 @@ fn summary(j: &str, r: &Rule) -> serde_json::Value {
 fn detail(j: &str, r: &Rule) -> serde_json::Value {
     let mut v = summary(j, r);
     let o = v.as_object_mut().expect("object");
-    o.insert("citations".into(), serde_json::to_value(&r.citations).unwrap_or_default());
+    o.insert(
+        "citations".into(),
+        serde_json::to_value(&r.citations).unwrap_or_default(),
+    );
     o.insert("text".into(), serde_json::json!(r.text));
     o.insert("note".into(), serde_json::json!(r.note));
-    o.insert("condition".into(), serde_json::json!(r.condition.as_ref().map(|c| &c.source)));
-    o.insert("file".into(), serde_json::json!(format!("rules/{}:{}", r.file, r.line)));
+    o.insert(
+        "condition".into(),
+        serde_json::json!(r.condition.as_ref().map(|c| &c.source)),
+    );
+    o.insert(
+        "file".into(),
+        serde_json::json!(format!("rules/{}:{}", r.file, r.line)),
+    );
     v
 }

@@ -7,7 +7,8 @@ use std::process::{Command, Output};
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_chokepoint"));
     c.current_dir(root());
-    c.env_remove("CHOKEPOINT_RULES").env_remove("CHOKEPOINT_CATALOG");
+    c.env_remove("CHOKEPOINT_RULES")
+        .env_remove("CHOKEPOINT_CATALOG");
     c
 }
 
@@ -62,11 +63,23 @@ fn the_readme_example_is_decided_and_its_json_follows_the_contract() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["as_of"], "2024-03-01");
     assert_eq!(v["posture"], "enforced");
-    assert!(v["rulebook"]["version"].as_str().unwrap().starts_with("sha256:"));
-    let us = v["determinations"].as_array().unwrap().iter().find(|d| d["jurisdiction"] == "US").unwrap();
+    assert!(v["rulebook"]["version"]
+        .as_str()
+        .unwrap()
+        .starts_with("sha256:"));
+    let us = v["determinations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["jurisdiction"] == "US")
+        .unwrap();
     assert_eq!(us["outcome"], "licence_required");
     assert_eq!(us["licence_required"], true);
-    assert!(us["classifications"].as_array().unwrap().iter().any(|c| c == "3A090.a"));
+    assert!(us["classifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c == "3A090.a"));
     for r in us["reasons"].as_array().unwrap() {
         assert!(r["rule"].is_string() && r["cite"].is_string() && r["text"].is_string());
     }
@@ -76,9 +89,20 @@ fn the_readme_example_is_decided_and_its_json_follows_the_contract() {
 
 #[test]
 fn a_missing_fact_exits_3_and_names_it() {
-    let p = write_shipment("nodie.toml", &GOOD.replace("applicable_die_area = \"814 mm2\"\n", "").replace("tera_ops = 1979", "tera_ops = 300"));
+    let p = write_shipment(
+        "nodie.toml",
+        &GOOD
+            .replace("applicable_die_area = \"814 mm2\"\n", "")
+            .replace("tera_ops = 1979", "tera_ops = 300"),
+    );
     let o = run(&["check", p.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(3), "{}{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
+    assert_eq!(
+        o.status.code(),
+        Some(3),
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        stderr(&o)
+    );
     assert!(String::from_utf8_lossy(&o.stdout).contains("applicable_die_area"));
 }
 
@@ -95,17 +119,64 @@ fn bad(name: &str, text: &str, expect: &[&str]) {
 
 #[test]
 fn bad_input_exits_2_naming_file_and_field() {
-    bad("malformed.json", "{\"ship_from\": \"US\",", &["malformed JSON"]);
-    bad("malformed.toml", "ship_from = \"US\"\ndestination = ", &["malformed TOML", ":2"]);
-    bad("country.toml", &GOOD.replace("destination = \"CN\"", "destination = \"XX\""), &["`destination`", "unknown country"]);
-    bad("party-country.toml", &GOOD.replace("headquarters = \"CN\"\n", "headquarters = \"China\"\n"), &["parties.end_user.headquarters"]);
-    bad("kind.toml", &GOOD.replace("kind = \"integrated_circuit\"", "kind = \"flux_capacitor\""), &["item.kind", "unknown kind"]);
-    bad("param.toml", &GOOD.replace("origin = \"US\"", "origin = \"US\"\nwarp_factor = 9"), &["item.warp_factor", "unknown parameter"]);
-    bad("unit.toml", &GOOD.replace("814 mm2", "814 GB/s"), &["item.applicable_die_area", "unit `GB/s`"]);
-    bad("type.toml", &GOOD.replace("designed_or_marketed_for_datacenter = true", "designed_or_marketed_for_datacenter = \"yes\""), &["item.designed_or_marketed_for_datacenter", "true or false"]);
-    bad("enduse.toml", &GOOD.replace("end_uses = []", "end_uses = [\"space_tourism\"]"), &["end_uses[0]"]);
-    bad("perf.toml", &GOOD.replace("bit_length = 8, ", ""), &["item.performance[0].bit_length", "required"]);
-    bad("field.toml", &GOOD.replace("ship_from = \"US\"", "ship_from = \"US\"\nshipper = \"me\""), &["`shipper`", "unknown field"]);
+    bad(
+        "malformed.json",
+        "{\"ship_from\": \"US\",",
+        &["malformed JSON"],
+    );
+    bad(
+        "malformed.toml",
+        "ship_from = \"US\"\ndestination = ",
+        &["malformed TOML", ":2"],
+    );
+    bad(
+        "country.toml",
+        &GOOD.replace("destination = \"CN\"", "destination = \"XX\""),
+        &["`destination`", "unknown country"],
+    );
+    bad(
+        "party-country.toml",
+        &GOOD.replace("headquarters = \"CN\"\n", "headquarters = \"China\"\n"),
+        &["parties.end_user.headquarters"],
+    );
+    bad(
+        "kind.toml",
+        &GOOD.replace("kind = \"integrated_circuit\"", "kind = \"flux_capacitor\""),
+        &["item.kind", "unknown kind"],
+    );
+    bad(
+        "param.toml",
+        &GOOD.replace("origin = \"US\"", "origin = \"US\"\nwarp_factor = 9"),
+        &["item.warp_factor", "unknown parameter"],
+    );
+    bad(
+        "unit.toml",
+        &GOOD.replace("814 mm2", "814 GB/s"),
+        &["item.applicable_die_area", "unit `GB/s`"],
+    );
+    bad(
+        "type.toml",
+        &GOOD.replace(
+            "designed_or_marketed_for_datacenter = true",
+            "designed_or_marketed_for_datacenter = \"yes\"",
+        ),
+        &["item.designed_or_marketed_for_datacenter", "true or false"],
+    );
+    bad(
+        "enduse.toml",
+        &GOOD.replace("end_uses = []", "end_uses = [\"space_tourism\"]"),
+        &["end_uses[0]"],
+    );
+    bad(
+        "perf.toml",
+        &GOOD.replace("bit_length = 8, ", ""),
+        &["item.performance[0].bit_length", "required"],
+    );
+    bad(
+        "field.toml",
+        &GOOD.replace("ship_from = \"US\"", "ship_from = \"US\"\nshipper = \"me\""),
+        &["`shipper`", "unknown field"],
+    );
 }
 
 #[test]
@@ -113,7 +184,12 @@ fn a_missing_file_and_a_bad_flag_are_bad_input() {
     let o = run(&["check", "does-not-exist.toml"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("does-not-exist.toml"));
-    let o = run(&["check", "examples/h100-to-china-datacenter.toml", "--posture", "lenient"]);
+    let o = run(&[
+        "check",
+        "examples/h100-to-china-datacenter.toml",
+        "--posture",
+        "lenient",
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--posture"));
 }
@@ -136,11 +212,22 @@ fn a_malformed_rule_file_refuses_start_up_naming_file_and_entry() {
     copy_dir(&root().join("rules"), &rules);
     let broken = "rules:\n  - id: US.broken.entry\n    kind: control_entry\n    title: Broken\n    paragraph: 9Z999\n    citations: [{cite: x}]\n    valid_from: 2024-01-01\n    confidence: verified\n    condition: \"item.tpp >=\"\n";
     std::fs::write(rules.join("us/zz-broken.yaml"), broken).unwrap();
-    let o = bin().args(["check", "examples/h100-to-china-datacenter.toml", "--rules"]).arg(&rules).output().unwrap();
+    let o = bin()
+        .args(["check", "examples/h100-to-china-datacenter.toml", "--rules"])
+        .arg(&rules)
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(2));
     let e = stderr(&o);
-    assert!(e.contains("us/zz-broken.yaml") && e.contains("US.broken.entry") && e.contains("CEL"), "{e}");
-    let o = bin().args(["rules", "check", "--rules"]).arg(&rules).output().unwrap();
+    assert!(
+        e.contains("us/zz-broken.yaml") && e.contains("US.broken.entry") && e.contains("CEL"),
+        "{e}"
+    );
+    let o = bin()
+        .args(["rules", "check", "--rules"])
+        .arg(&rules)
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(2));
 }
 
@@ -150,11 +237,22 @@ fn rules_commands_list_and_show() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let o = run(&["rules", "list", "--jurisdiction", "US", "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert!(v.as_array().unwrap().iter().all(|r| r["jurisdiction"] == "US"));
-    assert!(v.as_array().unwrap().iter().any(|r| r["id"] == "US.3A090.a.1"));
+    assert!(v
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["jurisdiction"] == "US"));
+    assert!(v
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["id"] == "US.3A090.a.1"));
     let o = run(&["rules", "show", "US.3A090.a.1"]);
     let out = String::from_utf8_lossy(&o.stdout);
-    assert!(out.contains("cite:") && out.contains("confidence:") && out.contains("condition:"), "{out}");
+    assert!(
+        out.contains("cite:") && out.contains("confidence:") && out.contains("condition:"),
+        "{out}"
+    );
     let o = run(&["rules", "show", "US.nonexistent"]);
     assert_eq!(o.status.code(), Some(2));
     let o = run(&["rules", "list", "--jurisdiction", "ZZ"]);

@@ -56,12 +56,16 @@ fn bench(c: &mut Criterion) {
         .map(|p| (p.display().to_string(), std::fs::read_to_string(p).unwrap()))
         .collect();
     let catalog = Catalog::load(texts.iter().map(|(p, t)| (p.as_str(), t.as_str()))).unwrap();
-    for example in ["h100-to-china-datacenter.toml"] {
+    for example in [
+        "h100-to-china-datacenter.toml",
+        "jp-ald-tool-to-china-fab.toml",
+        "nl-arf-immersion-scanner-to-china.toml",
+    ] {
         let text = std::fs::read_to_string(root().join("examples").join(example)).unwrap();
         let shipment =
             parse_shipment(&text, Format::Toml, example, &book.vocabulary, &catalog).unwrap();
         let opts = Options {
-            as_of: NaiveDate::from_ymd_opt(2024, 3, 1).unwrap(),
+            as_of: shipment.date.unwrap_or(NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()),
             posture: Posture::Enforced,
             jurisdictions: None,
         };

@@ -613,7 +613,7 @@ fn run_classification(a: &mut Assessment, _s: &Shipment, o: &Options) {
     let mut rule_errors = std::mem::take(&mut a.rule_errors);
     let mut entries: Vec<(&Rule, EntryStatus)> = Vec::new();
     for r in j.in_force(Kind::ControlEntry, date, posture) {
-        let ev = eval(r, &ctx, &mut rule_errors);
+        let ev = eval(r, ctx, &mut rule_errors);
         entries.push((
             r,
             EntryStatus {
@@ -624,7 +624,7 @@ fn run_classification(a: &mut Assessment, _s: &Shipment, o: &Options) {
                 facts: if ev.value == Tri::False {
                     Vec::new()
                 } else {
-                    facts(r.condition.as_ref(), &ctx)
+                    facts(r.condition.as_ref(), ctx)
                 },
                 missing: ev.missing,
                 excluded_by: None,
@@ -641,7 +641,7 @@ fn run_classification(a: &mut Assessment, _s: &Shipment, o: &Options) {
         if targets.is_empty() {
             continue;
         }
-        let ev = eval(note, &ctx, &mut rule_errors);
+        let ev = eval(note, ctx, &mut rule_errors);
         for i in targets {
             let s = &mut entries[i].1;
             match ev.value {
