@@ -65,7 +65,9 @@ fn bench(c: &mut Criterion) {
         let shipment =
             parse_shipment(&text, Format::Toml, example, &book.vocabulary, &catalog).unwrap();
         let opts = Options {
-            as_of: shipment.date.unwrap_or(NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()),
+            as_of: shipment
+                .date
+                .unwrap_or(NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()),
             posture: Posture::Enforced,
             jurisdictions: None,
         };
