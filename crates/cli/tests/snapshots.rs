@@ -9,13 +9,21 @@ fn check(example: &str, extra: &[&str]) -> (String, String) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let run = |json: bool| {
         let mut c = Command::new(env!("CARGO_BIN_EXE_chokepoint"));
-        c.current_dir(&root).env_remove("CHOKEPOINT_RULES").env_remove("CHOKEPOINT_CATALOG");
-        c.arg("check").arg(format!("examples/{example}")).args(extra);
+        c.current_dir(&root)
+            .env_remove("CHOKEPOINT_RULES")
+            .env_remove("CHOKEPOINT_CATALOG");
+        c.arg("check")
+            .arg(format!("examples/{example}"))
+            .args(extra);
         if json {
             c.arg("--json");
         }
         let out = c.output().expect("run chokepoint");
-        assert!(matches!(out.status.code(), Some(0) | Some(3)), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            matches!(out.status.code(), Some(0) | Some(3)),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         redact(&String::from_utf8_lossy(&out.stdout))
     };
     (run(false), run(true))
@@ -47,8 +55,23 @@ macro_rules! snapshot {
 }
 
 snapshot!(h100_to_china_2024, "h100-to-china-datacenter.toml");
-snapshot!(h100_to_china_2023_oct_2022_rule, "h100-to-china-datacenter.toml", "--date", "2023-03-01");
-snapshot!(h100_to_china_as_written_2026, "h100-to-china-datacenter.toml", "--date", "2026-06-01", "--posture", "as-written");
-snapshot!(nl_arf_scanner_to_china, "nl-arf-immersion-scanner-to-china.toml");
+snapshot!(
+    h100_to_china_2023_oct_2022_rule,
+    "h100-to-china-datacenter.toml",
+    "--date",
+    "2023-03-01"
+);
+snapshot!(
+    h100_to_china_as_written_2026,
+    "h100-to-china-datacenter.toml",
+    "--date",
+    "2026-06-01",
+    "--posture",
+    "as-written"
+);
+snapshot!(
+    nl_arf_scanner_to_china,
+    "nl-arf-immersion-scanner-to-china.toml"
+);
 snapshot!(jp_ald_tool_to_china_fab, "jp-ald-tool-to-china-fab.toml");
 snapshot!(cn_gallium_to_us, "cn-gallium-to-us.toml");

@@ -7,12 +7,7 @@ const TABLE: &str = include_str!("../data/countries.tsv");
 
 fn table() -> &'static HashMap<&'static str, &'static str> {
     static T: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
-    T.get_or_init(|| {
-        TABLE
-            .lines()
-            .filter_map(|l| l.split_once('\t'))
-            .collect()
-    })
+    T.get_or_init(|| TABLE.lines().filter_map(|l| l.split_once('\t')).collect())
 }
 
 /// Whether `code` is a known alpha-2 code (upper case).

@@ -171,11 +171,20 @@ impl Validator<'_> {
     }
 
     fn object<'v>(&self, v: &'v Value, field: &str) -> Result<&'v Map<String, Value>, InputError> {
-        v.as_object()
-            .ok_or_else(|| self.err(field, format!("expected a table/object, found {}", type_name(v))))
+        v.as_object().ok_or_else(|| {
+            self.err(
+                field,
+                format!("expected a table/object, found {}", type_name(v)),
+            )
+        })
     }
 
-    fn only_keys(&self, obj: &Map<String, Value>, field: &str, allowed: &[&str]) -> Result<(), InputError> {
+    fn only_keys(
+        &self,
+        obj: &Map<String, Value>,
+        field: &str,
+        allowed: &[&str],
+    ) -> Result<(), InputError> {
         for k in obj.keys() {
             if !allowed.contains(&k.as_str()) {
                 return Err(self.err(
@@ -203,19 +212,33 @@ impl Validator<'_> {
         }
     }
 
-    fn opt_country(&self, obj: &Map<String, Value>, field: &str, key: &str) -> Result<Option<String>, InputError> {
-        obj.get(key).map(|v| self.country(v, &join(field, key))).transpose()
+    fn opt_country(
+        &self,
+        obj: &Map<String, Value>,
+        field: &str,
+        key: &str,
+    ) -> Result<Option<String>, InputError> {
+        obj.get(key)
+            .map(|v| self.country(v, &join(field, key)))
+            .transpose()
     }
 
     fn bool(&self, v: &Value, field: &str) -> Result<bool, InputError> {
-        v.as_bool()
-            .ok_or_else(|| self.err(field, format!("expected true or false, found {}", type_name(v))))
+        v.as_bool().ok_or_else(|| {
+            self.err(
+                field,
+                format!("expected true or false, found {}", type_name(v)),
+            )
+        })
     }
 
     fn strings(&self, v: &Value, field: &str) -> Result<Vec<String>, InputError> {
-        let arr = v
-            .as_array()
-            .ok_or_else(|| self.err(field, format!("expected an array of strings, found {}", type_name(v))))?;
+        let arr = v.as_array().ok_or_else(|| {
+            self.err(
+                field,
+                format!("expected an array of strings, found {}", type_name(v)),
+            )
+        })?;
         arr.iter()
             .enumerate()
             .map(|(i, x)| self.string(x, &format!("{field}[{i}]")))
@@ -227,7 +250,17 @@ impl Validator<'_> {
         self.only_keys(
             obj,
             "",
-            &["id", "date", "ship_from", "destination", "item", "parties", "exporter", "end_uses", "informed"],
+            &[
+                "id",
+                "date",
+                "ship_from",
+                "destination",
+                "item",
+                "parties",
+                "exporter",
+                "end_uses",
+                "informed",
+            ],
         )?;
         let id = obj.get("id").map(|v| self.string(v, "id")).transpose()?;
         let date = obj
@@ -238,11 +271,26 @@ impl Validator<'_> {
                     .map_err(|_| self.err("date", format!("`{s}` is not a date YYYY-MM-DD")))
             })
             .transpose()?;
-        let ship_from = self.country(obj.get("ship_from").ok_or_else(|| self.err("ship_from", "required"))?, "ship_from")?;
-        let destination =
-            self.country(obj.get("destination").ok_or_else(|| self.err("destination", "required"))?, "destination")?;
-        let item = self.item(obj.get("item").ok_or_else(|| self.err("item", "required"))?, catalog)?;
-        let parties = obj.get("parties").map(|v| self.parties(v)).transpose()?.unwrap_or_default();
+        let ship_from = self.country(
+            obj.get("ship_from")
+                .ok_or_else(|| self.err("ship_from", "required"))?,
+            "ship_from",
+        )?;
+        let destination = self.country(
+            obj.get("destination")
+                .ok_or_else(|| self.err("destination", "required"))?,
+            "destination",
+        )?;
+        let item = self.item(
+            obj.get("item")
+                .ok_or_else(|| self.err("item", "required"))?,
+            catalog,
+        )?;
+        let parties = obj
+            .get("parties")
+            .map(|v| self.parties(v))
+            .transpose()?
+            .unwrap_or_default();
         let exporter = obj.get("exporter").map(|v| self.exporter(v)).transpose()?;
         let end_uses = obj
             .get("end_uses")
@@ -252,7 +300,10 @@ impl Validator<'_> {
                     if !self.vocab.end_uses.contains_key(e) {
                         return Err(self.err(
                             &format!("end_uses[{i}]"),
-                            format!("unknown end use `{e}` (known: {})", keys(&self.vocab.end_uses)),
+                            format!(
+                                "unknown end use `{e}` (known: {})",
+                                keys(&self.vocab.end_uses)
+                            ),
                         ));
                     }
                 }
@@ -267,7 +318,10 @@ impl Validator<'_> {
                     if !self.vocab.informed_notices.contains_key(e) {
                         return Err(self.err(
                             &format!("informed[{i}]"),
-                            format!("unknown notice `{e}` (known: {})", keys(&self.vocab.informed_notices)),
+                            format!(
+                                "unknown notice `{e}` (known: {})",
+                                keys(&self.vocab.informed_notices)
+                            ),
                         ));
                     }
                 }
@@ -275,12 +329,25 @@ impl Validator<'_> {
             })
             .transpose()?
             .unwrap_or_default();
-        Ok(Shipment { id, date, ship_from, destination, item, parties, exporter, end_uses, informed })
+        Ok(Shipment {
+            id,
+            date,
+            ship_from,
+            destination,
+            item,
+            parties,
+            exporter,
+            end_uses,
+            informed,
+        })
     }
 
     fn item(&self, v: &Value, catalog: &dyn CatalogLookup) -> Result<Item, InputError> {
         let obj = self.object(v, "item")?;
-        let catalog_id = obj.get("catalog").map(|v| self.string(v, "item.catalog")).transpose()?;
+        let catalog_id = obj
+            .get("catalog")
+            .map(|v| self.string(v, "item.catalog"))
+            .transpose()?;
         let mut merged: Map<String, Value> = Map::new();
         let mut kind: Option<String> = None;
         if let Some(id) = &catalog_id {
@@ -293,7 +360,8 @@ impl Validator<'_> {
         if let Some(k) = obj.get("kind") {
             kind = Some(self.string(k, "item.kind")?);
         }
-        let kind = kind.ok_or_else(|| self.err("item.kind", "required (or name a catalog item)"))?;
+        let kind =
+            kind.ok_or_else(|| self.err("item.kind", "required (or name a catalog item)"))?;
         if !self.vocab.kinds.contains_key(&kind) {
             return Err(self.err(
                 "item.kind",
@@ -323,11 +391,22 @@ impl Validator<'_> {
                     .chain(self.vocab.kinds[&kind].parameters.keys())
                     .map(String::as_str)
                     .collect();
-                self.err(&field, format!("unknown parameter for kind `{kind}` (known: {})", known.join(", ")))
+                self.err(
+                    &field,
+                    format!(
+                        "unknown parameter for kind `{kind}` (known: {})",
+                        known.join(", ")
+                    ),
+                )
             })?;
             facts.insert(name.clone(), self.param(raw, spec, &field)?);
         }
-        Ok(Item { catalog: catalog_id, kind, classifications, facts })
+        Ok(Item {
+            catalog: catalog_id,
+            kind,
+            classifications,
+            facts,
+        })
     }
 
     fn param(&self, v: &Value, spec: &ParamSpec, field: &str) -> Result<Value, InputError> {
@@ -341,16 +420,22 @@ impl Validator<'_> {
                 if spec.values.contains(&s) {
                     Ok(Value::String(s))
                 } else {
-                    Err(self.err(field, format!("`{s}` is not one of: {}", spec.values.join(", "))))
+                    Err(self.err(
+                        field,
+                        format!("`{s}` is not one of: {}", spec.values.join(", ")),
+                    ))
                 }
             }
             ParamType::ListString => self
                 .strings(v, field)
                 .map(|l| Value::Array(l.into_iter().map(Value::String).collect())),
             ParamType::List => {
-                let arr = v
-                    .as_array()
-                    .ok_or_else(|| self.err(field, format!("expected an array of tables, found {}", type_name(v))))?;
+                let arr = v.as_array().ok_or_else(|| {
+                    self.err(
+                        field,
+                        format!("expected an array of tables, found {}", type_name(v)),
+                    )
+                })?;
                 let mut out = Vec::with_capacity(arr.len());
                 for (i, el) in arr.iter().enumerate() {
                     let ef = format!("{field}[{i}]");
@@ -359,7 +444,10 @@ impl Validator<'_> {
                     for (k, x) in eobj {
                         let kf = format!("{ef}.{k}");
                         let fspec = spec.fields.get(k).ok_or_else(|| {
-                            self.err(&kf, format!("unknown field (expected: {})", keys(&spec.fields)))
+                            self.err(
+                                &kf,
+                                format!("unknown field (expected: {})", keys(&spec.fields)),
+                            )
                         })?;
                         o.insert(k.clone(), self.param(x, fspec, &kf)?);
                     }
@@ -382,11 +470,17 @@ impl Validator<'_> {
             Value::String(s) => {
                 let s = s.trim();
                 let split = s
-                    .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E' | '_' | ',')))
+                    .find(|c: char| {
+                        !(c.is_ascii_digit()
+                            || matches!(c, '.' | '-' | '+' | 'e' | 'E' | '_' | ','))
+                    })
                     .unwrap_or(s.len());
                 let (num, unit) = s.split_at(split);
                 let num: f64 = num.replace([',', '_'], "").parse().map_err(|_| {
-                    self.err(field, format!("`{s}` is not a number with a unit (e.g. \"3.35 TB/s\")"))
+                    self.err(
+                        field,
+                        format!("`{s}` is not a number with a unit (e.g. \"3.35 TB/s\")"),
+                    )
                 })?;
                 (num, Some(unit.trim().to_string()))
             }
@@ -395,11 +489,19 @@ impl Validator<'_> {
                     .get("value")
                     .and_then(Value::as_f64)
                     .ok_or_else(|| self.err(&join(field, "value"), "expected a number"))?;
-                let u = o.get("unit").map(|u| self.string(u, &join(field, "unit"))).transpose()?;
+                let u = o
+                    .get("unit")
+                    .map(|u| self.string(u, &join(field, "unit")))
+                    .transpose()?;
                 self.only_keys(o, field, &["value", "unit"])?;
                 (n, u)
             }
-            other => return Err(self.err(field, format!("expected a number, found {}", type_name(other)))),
+            other => {
+                return Err(self.err(
+                    field,
+                    format!("expected a number, found {}", type_name(other)),
+                ))
+            }
         };
         if !value.is_finite() {
             return Err(self.err(field, "not a finite number"));
@@ -413,11 +515,16 @@ impl Validator<'_> {
         let dim = &self.vocab.units[dim_name];
         match unit.as_deref() {
             None | Some("") if dim.canonical.is_empty() || unit.is_none() => Ok(value),
-            None | Some("") => Err(self.err(field, format!("a unit is needed (e.g. {})", dim.canonical))),
+            None | Some("") => {
+                Err(self.err(field, format!("a unit is needed (e.g. {})", dim.canonical)))
+            }
             Some(u) => dim.aliases.get(u).map(|f| value * f).ok_or_else(|| {
                 self.err(
                     field,
-                    format!("unit `{u}` is not a unit of {dim_name} (accepted: {})", keys(&dim.aliases)),
+                    format!(
+                        "unit `{u}` is not a unit of {dim_name} (accepted: {})",
+                        keys(&dim.aliases)
+                    ),
                 )
             }),
         }
@@ -425,8 +532,21 @@ impl Validator<'_> {
 
     fn parties(&self, v: &Value) -> Result<Parties, InputError> {
         let obj = self.object(v, "parties")?;
-        self.only_keys(obj, "parties", &["end_user", "ultimate_consignee", "purchaser", "intermediate_consignees"])?;
-        let one = |role: &str| obj.get(role).map(|p| self.party(p, &format!("parties.{role}"))).transpose();
+        self.only_keys(
+            obj,
+            "parties",
+            &[
+                "end_user",
+                "ultimate_consignee",
+                "purchaser",
+                "intermediate_consignees",
+            ],
+        )?;
+        let one = |role: &str| {
+            obj.get(role)
+                .map(|p| self.party(p, &format!("parties.{role}")))
+                .transpose()
+        };
         let intermediate = match obj.get("intermediate_consignees") {
             None => Vec::new(),
             Some(Value::Array(a)) => a
@@ -454,20 +574,33 @@ impl Validator<'_> {
         self.only_keys(
             obj,
             field,
-            &["name", "country", "headquarters", "parent_headquarters", "lists", "owned_50pct_by_listed"],
+            &[
+                "name",
+                "country",
+                "headquarters",
+                "parent_headquarters",
+                "lists",
+                "owned_50pct_by_listed",
+            ],
         )?;
         let lists = obj
             .get("lists")
             .map(|l| {
                 let f = join(field, "lists");
-                let arr = l
-                    .as_array()
-                    .ok_or_else(|| self.err(&f, format!("expected an array, found {}", type_name(l))))?;
-                arr.iter().enumerate().map(|(i, s)| self.list_status(s, &format!("{f}[{i}]"))).collect()
+                let arr = l.as_array().ok_or_else(|| {
+                    self.err(&f, format!("expected an array, found {}", type_name(l)))
+                })?;
+                arr.iter()
+                    .enumerate()
+                    .map(|(i, s)| self.list_status(s, &format!("{f}[{i}]")))
+                    .collect()
             })
             .transpose()?;
         Ok(Party {
-            name: obj.get("name").map(|n| self.string(n, &join(field, "name"))).transpose()?,
+            name: obj
+                .get("name")
+                .map(|n| self.string(n, &join(field, "name")))
+                .transpose()?,
             country: self.opt_country(obj, field, "country")?,
             headquarters: self.opt_country(obj, field, "headquarters")?,
             parent_headquarters: self.opt_country(obj, field, "parent_headquarters")?,
@@ -486,11 +619,18 @@ impl Validator<'_> {
         }
         let obj = self.object(v, field)?;
         self.only_keys(obj, field, &["list", "footnotes", "entry"])?;
-        let list = self.string(obj.get("list").ok_or_else(|| self.err(&join(field, "list"), "required"))?, &join(field, "list"))?;
+        let list = self.string(
+            obj.get("list")
+                .ok_or_else(|| self.err(&join(field, "list"), "required"))?,
+            &join(field, "list"),
+        )?;
         if !self.vocab.restricted_lists.contains_key(&list) {
             return Err(self.err(
                 &join(field, "list"),
-                format!("unknown list `{list}` (known: {})", keys(&self.vocab.restricted_lists)),
+                format!(
+                    "unknown list `{list}` (known: {})",
+                    keys(&self.vocab.restricted_lists)
+                ),
             ));
         }
         let footnotes = match obj.get("footnotes") {
@@ -502,21 +642,53 @@ impl Validator<'_> {
                     n.as_u64()
                         .filter(|n| (1..=99).contains(n))
                         .map(|n| n as u8)
-                        .ok_or_else(|| self.err(&format!("{field}.footnotes[{i}]"), "expected a footnote number"))
+                        .ok_or_else(|| {
+                            self.err(
+                                &format!("{field}.footnotes[{i}]"),
+                                "expected a footnote number",
+                            )
+                        })
                 })
                 .collect::<Result<_, _>>()?,
-            Some(other) => return Err(self.err(&join(field, "footnotes"), format!("expected an array, found {}", type_name(other)))),
+            Some(other) => {
+                return Err(self.err(
+                    &join(field, "footnotes"),
+                    format!("expected an array, found {}", type_name(other)),
+                ))
+            }
         };
-        let entry = obj.get("entry").map(|e| self.string(e, &join(field, "entry"))).transpose()?;
-        Ok(ListStatus { list, footnotes, entry })
+        let entry = obj
+            .get("entry")
+            .map(|e| self.string(e, &join(field, "entry")))
+            .transpose()?;
+        Ok(ListStatus {
+            list,
+            footnotes,
+            entry,
+        })
     }
 
     fn exporter(&self, v: &Value) -> Result<Exporter, InputError> {
         let obj = self.object(v, "exporter")?;
-        self.only_keys(obj, "exporter", &["us_person", "natural_person", "headquarters", "parent_headquarters"])?;
+        self.only_keys(
+            obj,
+            "exporter",
+            &[
+                "us_person",
+                "natural_person",
+                "headquarters",
+                "parent_headquarters",
+            ],
+        )?;
         Ok(Exporter {
-            us_person: obj.get("us_person").map(|b| self.bool(b, "exporter.us_person")).transpose()?,
-            natural_person: obj.get("natural_person").map(|b| self.bool(b, "exporter.natural_person")).transpose()?,
+            us_person: obj
+                .get("us_person")
+                .map(|b| self.bool(b, "exporter.us_person"))
+                .transpose()?,
+            natural_person: obj
+                .get("natural_person")
+                .map(|b| self.bool(b, "exporter.natural_person"))
+                .transpose()?,
             headquarters: self.opt_country(obj, "exporter", "headquarters")?,
             parent_headquarters: self.opt_country(obj, "exporter", "parent_headquarters")?,
         })
@@ -524,7 +696,9 @@ impl Validator<'_> {
 }
 
 fn number(x: f64) -> Value {
-    serde_json::Number::from_f64(x).map(Value::Number).unwrap_or(Value::Null)
+    serde_json::Number::from_f64(x)
+        .map(Value::Number)
+        .unwrap_or(Value::Null)
 }
 
 fn join(field: &str, key: &str) -> String {

@@ -101,11 +101,9 @@ impl Vocabulary {
 
     /// The spec of a parameter for an item of `kind` (common parameters first).
     pub fn param(&self, kind: &str, name: &str) -> Option<&ParamSpec> {
-        self.common_parameters.get(name).or_else(|| {
-            self.kinds
-                .get(kind)
-                .and_then(|k| k.parameters.get(name))
-        })
+        self.common_parameters
+            .get(name)
+            .or_else(|| self.kinds.get(kind).and_then(|k| k.parameters.get(name)))
     }
 
     /// Documentation of a fact path such as `item.applicable_die_area` or

@@ -5,7 +5,11 @@ use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 
 fn vocab() -> Vocabulary {
-    Vocabulary::from_yaml(include_str!("../../../rules/vocabulary.yaml"), "vocabulary.yaml").unwrap()
+    Vocabulary::from_yaml(
+        include_str!("../../../rules/vocabulary.yaml"),
+        "vocabulary.yaml",
+    )
+    .unwrap()
 }
 
 const BASE: &str = r#"{"ship_from": "us", "destination": "HK", "item": {"kind": "integrated_circuit", "memory_bandwidth": "3.35 TB/s", "applicable_die_area": {"value": 8.14, "unit": "cm2"}, "interconnect_bandwidth": 900}}"#;
@@ -26,27 +30,52 @@ impl CatalogLookup for OneItem {
     fn lookup(&self, id: &str) -> Option<(String, Map<String, Value>)> {
         (id == "chip").then(|| {
             let m = json!({"tpp": 5000, "origin": "TW"});
-            ("integrated_circuit".to_string(), m.as_object().unwrap().clone())
+            (
+                "integrated_circuit".to_string(),
+                m.as_object().unwrap().clone(),
+            )
         })
     }
 }
 
 #[test]
 fn typed_parameters_override_the_catalog() {
-    let text = r#"{"ship_from": "US", "destination": "CN", "item": {"catalog": "chip", "tpp": 4000}}"#;
+    let text =
+        r#"{"ship_from": "US", "destination": "CN", "item": {"catalog": "chip", "tpp": 4000}}"#;
     let s = parse_shipment(text, Format::Json, "t.json", &vocab(), &OneItem).unwrap();
     assert_eq!(s.item.kind, "integrated_circuit");
     assert_eq!(s.item.facts["tpp"], json!(4000.0));
     assert_eq!(s.item.facts["origin"], json!("TW"));
-    let e = parse_shipment(&text.replace("\"chip\"", "\"nope\""), Format::Json, "t.json", &vocab(), &OneItem).unwrap_err();
+    let e = parse_shipment(
+        &text.replace("\"chip\"", "\"nope\""),
+        Format::Json,
+        "t.json",
+        &vocab(),
+        &OneItem,
+    )
+    .unwrap_err();
     assert_eq!(e.field, "item.catalog");
 }
 
 #[test]
 fn a_dimensionless_parameter_refuses_a_unit_and_a_dimensioned_one_needs_one() {
-    let e = parse_shipment(&BASE.replace("\"interconnect_bandwidth\": 900", "\"tpp\": \"5000 GB/s\""), Format::Json, "t.json", &vocab(), &NoCatalog).unwrap_err();
+    let e = parse_shipment(
+        &BASE.replace("\"interconnect_bandwidth\": 900", "\"tpp\": \"5000 GB/s\""),
+        Format::Json,
+        "t.json",
+        &vocab(),
+        &NoCatalog,
+    )
+    .unwrap_err();
     assert_eq!(e.field, "item.tpp");
-    let e = parse_shipment(&BASE.replace("\"3.35 TB/s\"", "\"3.35\""), Format::Json, "t.json", &vocab(), &NoCatalog).unwrap_err();
+    let e = parse_shipment(
+        &BASE.replace("\"3.35 TB/s\"", "\"3.35\""),
+        Format::Json,
+        "t.json",
+        &vocab(),
+        &NoCatalog,
+    )
+    .unwrap_err();
     assert_eq!(e.field, "item.memory_bandwidth");
     assert!(e.message.contains("unit"), "{}", e.message);
 }
