@@ -193,7 +193,7 @@ async fn bad_input_is_a_4xx_naming_the_field() {
         ("/v1/check?jurisdiction=ZZ", H100.into(), StatusCode::BAD_REQUEST, "query.jurisdiction"),
         ("/v1/check?colour=red", H100.into(), StatusCode::BAD_REQUEST, "query.colour"),
         ("/v1/screen", r#"{"name": 5}"#.into(), StatusCode::UNPROCESSABLE_ENTITY, "name"),
-        ("/v1/screen", r#"{"name": "x", "nmae": "y"}"#.into(), StatusCode::UNPROCESSABLE_ENTITY, "body"),
+        ("/v1/screen", r#"{"name": "x", "nmae": "y"}"#.into(), StatusCode::UNPROCESSABLE_ENTITY, "nmae"),
         ("/v1/screen", r#"{"name": "  "}"#.into(), StatusCode::UNPROCESSABLE_ENTITY, "name"),
         ("/v1/screen", r#"{"name": "acme", "threshold": 7}"#.into(), StatusCode::UNPROCESSABLE_ENTITY, "threshold"),
         ("/v1/screen", r#"{"name": "acme", "schema": "Dragon"}"#.into(), StatusCode::UNPROCESSABLE_ENTITY, "schema"),
