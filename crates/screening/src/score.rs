@@ -54,13 +54,32 @@ pub struct NameExplanation {
     pub unmatched_list_tokens: Vec<(String, f32)>,
 }
 
-#[derive(Debug, Clone)]
+/// One candidate pairing: query tokens `q0..q0+qn` with list tokens `c0..c0+cn` (one or two
+/// adjacent tokens on each side).
+#[derive(Debug, Clone, Copy)]
 struct Pair {
-    q: SmallVec<[u8; 2]>,
-    c: SmallVec<[u8; 2]>,
+    q0: u8,
+    qn: u8,
+    c0: u8,
+    cn: u8,
     sim: f32,
     method: Method,
     weight: f32,
+}
+
+impl Pair {
+    fn q(&self) -> std::ops::Range<usize> {
+        self.q0 as usize..(self.q0 + self.qn) as usize
+    }
+    fn c(&self) -> std::ops::Range<usize> {
+        self.c0 as usize..(self.c0 + self.cn) as usize
+    }
+    fn q_mask(&self) -> u32 {
+        ((1u32 << self.qn) - 1) << self.q0
+    }
+    fn c_mask(&self) -> u32 {
+        ((1u32 << self.cn) - 1) << self.c0
+    }
 }
 
 /// Aligns two token sequences and returns the score with its explanation.
@@ -72,7 +91,7 @@ pub fn align(
     explain: bool,
 ) -> (f32, Option<NameExplanation>) {
     let qj = joined_query(q);
-    align_with(q, qw, &qj, c, cw, explain, |i, j| compare(q[i], c[j]))
+    align_with(q, qw, &qj, c, cw, None, explain, |i, j| compare(q[i], c[j]))
 }
 
 /// The joined forms of adjacent query tokens (`q[i] + q[i+1]`), computed once per query.
@@ -83,14 +102,17 @@ pub fn joined_query(q: &[&TokInfo]) -> Vec<TokInfo> {
         .collect()
 }
 
-/// [`align`] with the joined query forms precomputed by [`joined_query`] and the token
-/// comparison supplied by the caller (the screener caches it across candidates).
+/// [`align`] with the joined query forms precomputed by [`joined_query`], optionally the joined
+/// list forms (`cj[j]` = `c[j] + c[j+1]`, as [`joined_info`] builds them; the screener builds
+/// them once at index time), and the token comparison supplied by the caller.
+#[allow(clippy::too_many_arguments)]
 pub fn align_with(
     q: &[&TokInfo],
     qw: &[f32],
     qj: &[TokInfo],
     c: &[&TokInfo],
     cw: &[f32],
+    cj: Option<&[&TokInfo]>,
     explain: bool,
     mut unit: impl FnMut(usize, usize) -> Option<(f32, Method)>,
 ) -> (f32, Option<NameExplanation>) {
@@ -104,8 +126,10 @@ pub fn align_with(
         for (j, wj) in cw.iter().enumerate().take(c.len()) {
             if let Some((sim, method)) = unit(i, j) {
                 pairs.push(Pair {
-                    q: SmallVec::from_slice(&[i as u8]),
-                    c: SmallVec::from_slice(&[j as u8]),
+                    q0: i as u8,
+                    qn: 1,
+                    c0: j as u8,
+                    cn: 1,
                     sim,
                     method,
                     weight: wi + wj,
@@ -123,8 +147,10 @@ pub fn align_with(
             if let Some((sim, m)) = compare(joined, b) {
                 if m != Method::Initial {
                     pairs.push(Pair {
-                        q: SmallVec::from_slice(&[i as u8, (i + 1) as u8]),
-                        c: SmallVec::from_slice(&[j as u8]),
+                        q0: i as u8,
+                        qn: 2,
+                        c0: j as u8,
+                        cn: 1,
                         sim,
                         method: Method::Joined,
                         weight: qw[i] + qw[i + 1] + cw[j],
@@ -138,16 +164,25 @@ pub fn align_with(
         if !q.iter().any(|a| could_match(a.len, a.script, len, script)) {
             continue;
         }
-        let joined = joined_info(c[j], c[j + 1]);
+        let built;
+        let joined: &TokInfo = match cj.and_then(|cj| cj.get(j)) {
+            Some(t) => t,
+            None => {
+                built = joined_info(c[j], c[j + 1]);
+                &built
+            }
+        };
         for (i, a) in q.iter().enumerate() {
             if !could_match(a.len, a.script, joined.len, joined.script) {
                 continue;
             }
-            if let Some((sim, m)) = compare(a, &joined) {
+            if let Some((sim, m)) = compare(a, joined) {
                 if m != Method::Initial {
                     pairs.push(Pair {
-                        q: SmallVec::from_slice(&[i as u8]),
-                        c: SmallVec::from_slice(&[j as u8, (j + 1) as u8]),
+                        q0: i as u8,
+                        qn: 1,
+                        c0: j as u8,
+                        cn: 2,
                         sim,
                         method: Method::Split,
                         weight: qw[i] + cw[j] + cw[j + 1],
@@ -161,8 +196,7 @@ pub fn align_with(
     let mut used_c: u32 = 0;
     let mut chosen: SmallVec<[usize; 16]> = SmallVec::new();
     for (k, p) in pairs.iter().enumerate() {
-        let mq = p.q.iter().fold(0u32, |m, &i| m | 1 << i);
-        let mc = p.c.iter().fold(0u32, |m, &j| m | 1 << j);
+        let (mq, mc) = (p.q_mask(), p.c_mask());
         if used_q & mq == 0 && used_c & mc == 0 {
             used_q |= mq;
             used_c |= mc;
@@ -176,9 +210,7 @@ pub fn align_with(
         let p = &pairs[k];
         matched += p.sim * p.weight;
         total += p.weight;
-        if p.q.iter().any(|&i| q[i as usize].class.is_evidence())
-            && p.c.iter().any(|&j| c[j as usize].class.is_evidence())
-        {
+        if p.q().any(|i| q[i].class.is_evidence()) && p.c().any(|j| c[j].class.is_evidence()) {
             evidence = true;
         }
     }
@@ -206,28 +238,27 @@ pub fn align_with(
         let found = chosen
             .iter()
             .map(|&k| &pairs[k])
-            .find(|p| p.q[0] as usize == i);
+            .find(|p| p.q0 as usize == i);
         match found {
             Some(p) => {
                 ex.tokens.push(TokenMatch {
                     query: p
-                        .q
-                        .iter()
-                        .map(|&x| q[x as usize].text.as_str())
+                        .q()
+                        .map(|x| q[x].text.as_str())
                         .collect::<Vec<_>>()
                         .join(" "),
                     matched: Some(
-                        p.c.iter()
-                            .map(|&x| c[x as usize].text.as_str())
+                        p.c()
+                            .map(|x| c[x].text.as_str())
                             .collect::<Vec<_>>()
                             .join(" "),
                     ),
                     method: Some(p.method),
                     similarity: p.sim,
-                    weight: p.q.iter().map(|&x| qw[x as usize]).sum(),
+                    weight: p.q().map(|x| qw[x]).sum(),
                     class: q[i].class,
                 });
-                i += p.q.len();
+                i += p.qn as usize;
             }
             None => {
                 ex.tokens.push(TokenMatch {
@@ -256,7 +287,8 @@ fn could_match(alen: usize, ascript: Script, blen: usize, bscript: Script) -> bo
     ascript.vowels_unreliable() || bscript.vowels_unreliable() || alen.abs_diff(blen) <= 3
 }
 
-fn joined_info(a: &TokInfo, b: &TokInfo) -> TokInfo {
+/// The token `a` and `b` form when written together (`al` + `qaida` → `alqaida`).
+pub fn joined_info(a: &TokInfo, b: &TokInfo) -> TokInfo {
     let mut text = String::with_capacity(a.len + b.len);
     text.push_str(&a.text);
     text.push_str(&b.text);

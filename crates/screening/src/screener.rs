@@ -31,11 +31,12 @@ use chokepoint_lists::{ListEntry, NameKind};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHasher};
 use serde::Serialize;
+use smallvec::SmallVec;
 
 use crate::normalize::normalize;
 use crate::qualifiers::{self, Qualifier, Schema};
 use crate::score::{
-    align, align_with, joined_query, length_factor, static_weight, NameExplanation,
+    align, align_with, joined_info, joined_query, length_factor, static_weight, NameExplanation,
 };
 use crate::similarity::{compare, edit_budget, Method, TokInfo};
 
@@ -114,6 +115,8 @@ struct IndexedName {
     entry: u32,
     name: u16,
     tokens: Box<[u32]>,
+    /// `joined[j]` = tokens `j` and `j + 1` written together, in [`Screener::joined_vocab`].
+    joined: Box<[u32]>,
 }
 
 /// An index over list entries that screens names against them.
@@ -123,6 +126,9 @@ pub struct Screener {
     /// Sum of the token weights of each name.
     name_weight: Vec<f32>,
     vocab: Vec<TokInfo>,
+    /// The joined forms of adjacent list tokens (`jsc` + `argument` → `jscargument`), built once
+    /// here rather than per candidate at query time.
+    joined_vocab: Vec<TokInfo>,
     weight: Vec<f32>,
     vocab_map: FxHashMap<Box<str>, u32>,
     post_offsets: Vec<u32>,
@@ -206,6 +212,7 @@ impl Screener {
                     entry: ei as u32,
                     name: ni as u16,
                     tokens: ids.into_boxed_slice(),
+                    joined: Box::default(),
                 });
             }
             for id in &entry.identifiers {
@@ -221,8 +228,33 @@ impl Screener {
             .map(|t| TokInfo::from_text(&t.text, t.script).metaphone)
             .collect();
         for (t, m) in vocab.iter_mut().zip(phon) {
-            t.metaphone = m;
+            t.set_metaphone(m);
         }
+        // joined forms of adjacent tokens, interned
+        let mut joined_vocab: Vec<TokInfo> = Vec::new();
+        let mut joined_map: FxHashMap<Box<str>, u32> = FxHashMap::default();
+        for n in names.iter_mut() {
+            let toks = &n.tokens[..n.tokens.len().min(crate::score::MAX_TOKENS)];
+            let ids: Vec<u32> = toks
+                .windows(2)
+                .map(|w| {
+                    let (a, b) = (&vocab[w[0] as usize], &vocab[w[1] as usize]);
+                    let mut text = String::with_capacity(a.len + b.len);
+                    text.push_str(&a.text);
+                    text.push_str(&b.text);
+                    if let Some(&id) = joined_map.get(text.as_str()) {
+                        return id;
+                    }
+                    let id = joined_vocab.len() as u32;
+                    joined_vocab.push(joined_info(a, b));
+                    joined_map.insert(text.into_boxed_str(), id);
+                    id
+                })
+                .collect();
+            n.joined = ids.into_boxed_slice();
+        }
+        drop(joined_map);
+        joined_vocab.shrink_to_fit();
         let weight: Vec<f32> = vocab
             .iter()
             .zip(&df)
@@ -330,6 +362,7 @@ impl Screener {
             names,
             name_weight,
             vocab,
+            joined_vocab,
             weight,
             vocab_map,
             post_offsets,
@@ -400,7 +433,7 @@ impl Screener {
         let qinfo: Vec<TokInfo> = tokens
             .iter()
             .take(crate::score::MAX_TOKENS)
-            .map(TokInfo::new)
+            .map(|t| self.token_info(t))
             .collect();
         let qw: Vec<f32> = qinfo.iter().map(|t| self.query_weight(t)).collect();
         let country = query.country.as_deref().and_then(qualifiers::country_code);
@@ -446,8 +479,6 @@ impl Screener {
         let candidates = self.candidates(&qinfo, &qw, floor);
         let qrefs: Vec<&TokInfo> = qinfo.iter().collect();
         let qj = joined_query(&qrefs);
-        // token comparisons recur across candidates (a common first name): cache them
-        let mut cache: FxHashMap<(u8, u32), Option<(f32, Method)>> = FxHashMap::default();
         for name_id in candidates {
             let name = &self.names[name_id as usize];
             let entry = &self.entries[name.entry as usize];
@@ -462,24 +493,32 @@ impl Screener {
             }) {
                 continue;
             }
-            let crefs: Vec<&TokInfo> = name
+            let crefs: SmallVec<[&TokInfo; 8]> = name
                 .tokens
                 .iter()
                 .map(|&t| &self.vocab[t as usize])
                 .collect();
-            let cw: Vec<f32> = name
+            let cw: SmallVec<[f32; 8]> = name
                 .tokens
                 .iter()
                 .map(|&t| self.weight[t as usize])
                 .collect();
-            let (name_score, ex) = align_with(&qrefs, &qw, &qj, &crefs, &cw, explain, |i, j| {
-                *cache
-                    .entry((i as u8, name.tokens[j]))
-                    .or_insert_with(|| compare(qrefs[i], crefs[j]))
-            });
+            let cj: SmallVec<[&TokInfo; 8]> = name
+                .joined
+                .iter()
+                .map(|&t| &self.joined_vocab[t as usize])
+                .collect();
+            let unit = |i: usize, j: usize| compare(qrefs[i], crefs[j]);
+            let (name_score, _) = align_with(&qrefs, &qw, &qj, &crefs, &cw, Some(&cj), false, unit);
             if name_score + 0.08 < floor {
                 continue; // no qualifier can lift it into the review band
             }
+            // the explanation only for the few names that may be reported
+            let ex = if explain {
+                align_with(&qrefs, &qw, &qj, &crefs, &cw, Some(&cj), true, unit).1
+            } else {
+                None
+            };
             let mut quals = Vec::new();
             if let Some(dob) = &query.date_of_birth {
                 quals.extend(qualifiers::date_of_birth(dob, &entry.dates_of_birth));
@@ -663,6 +702,23 @@ impl Screener {
                     out.push(id);
                 }
             }
+        }
+    }
+
+    /// The comparison features of a query token: the precomputed ones when the lists hold the
+    /// same token, else computed.
+    fn token_info(&self, t: &crate::normalize::Token) -> TokInfo {
+        match self.vocab_map.get(t.text.as_str()) {
+            Some(&id) => {
+                let v = &self.vocab[id as usize];
+                let mut info = v.clone();
+                if info.script != t.script {
+                    // the same letters from another script compare differently (skeleton rules)
+                    info.script = t.script;
+                }
+                info
+            }
+            None => TokInfo::new(t),
         }
     }
 

@@ -45,6 +45,10 @@ pub enum Method {
 }
 
 /// A token with its precomputed comparison features.
+///
+/// Besides the strings, three integer keys let [`compare`] reject the great majority of pairs
+/// (unrelated tokens) without touching the strings: `letters` (which letters occur), `skel_key`
+/// (the skeleton packed into an integer) and `meta_key` (the Double Metaphone codes packed).
 #[derive(Debug, Clone)]
 pub struct TokInfo {
     pub text: String,
@@ -53,6 +57,41 @@ pub struct TokInfo {
     pub len: usize,
     pub skeleton: String,
     pub metaphone: (String, String),
+    /// Bit `b % 32` set for every byte `b` of the text. One edit (substitution, insertion,
+    /// deletion) changes at most two bits and a transposition none, so two tokens within `k`
+    /// edits differ in at most `2k` bits.
+    pub letters: u32,
+    /// The skeleton packed ([`pack`]); equal keys ⇔ equal skeletons.
+    pub skel_key: u128,
+    /// The Double Metaphone codes packed; 0 when there is none.
+    pub meta_key: (u64, u64),
+}
+
+/// Packs an ASCII string of up to 8 bytes (metaphone codes are at most 6) into an integer that
+/// is equal for equal strings and non-zero for non-empty ones.
+fn pack64(s: &str) -> u64 {
+    s.bytes().take(8).fold(0u64, |k, b| (k << 8) | b as u64)
+}
+
+/// [`pack64`] for up to 16 bytes; longer strings keep their first 15 bytes and a hash of the
+/// rest (equality of keys then only holds with a negligible collision chance, and equal
+/// skeletons always give equal keys).
+pub fn pack(s: &str) -> u128 {
+    let b = s.as_bytes();
+    if b.len() <= 16 {
+        b.iter().fold(0u128, |k, &x| (k << 8) | x as u128)
+    } else {
+        let head = b[..15].iter().fold(0u128, |k, &x| (k << 8) | x as u128);
+        let mut h: u8 = 0x9b;
+        for &x in &b[15..] {
+            h = h.rotate_left(3) ^ x;
+        }
+        (head << 8) | (h | 0x80) as u128
+    }
+}
+
+fn letter_mask(s: &str) -> u32 {
+    s.bytes().fold(0u32, |m, b| m | 1 << (b % 32))
 }
 
 fn metaphone() -> &'static DoubleMetaphone {
@@ -68,14 +107,24 @@ impl TokInfo {
     /// Without the phonetic code (used for the joined forms built during alignment, where the
     /// Double Metaphone would cost more than it finds).
     pub fn light(text: &str, script: Script) -> TokInfo {
+        let skeleton = skeleton(text);
         TokInfo {
             text: text.to_string(),
             script,
             class: classify(text),
             len: text.len(),
-            skeleton: skeleton(text),
+            letters: letter_mask(text),
+            skel_key: pack(&skeleton),
+            skeleton,
             metaphone: (String::new(), String::new()),
+            meta_key: (0, 0),
         }
+    }
+
+    /// Sets the Double Metaphone codes (and their keys).
+    pub fn set_metaphone(&mut self, m: (String, String)) {
+        self.meta_key = (pack64(&m.0), pack64(&m.1));
+        self.metaphone = m;
     }
 
     pub fn from_text(text: &str, script: Script) -> TokInfo {
@@ -86,14 +135,10 @@ impl TokInfo {
         } else {
             (String::new(), String::new())
         };
-        TokInfo {
-            text: text.to_string(),
-            script,
-            class: classify(text),
-            len,
-            skeleton: skeleton(text),
-            metaphone,
-        }
+        let mut t = TokInfo::light(text, script);
+        t.len = len;
+        t.set_metaphone(metaphone);
+        t
     }
 }
 
@@ -156,8 +201,12 @@ pub fn edit_budget(len: usize) -> usize {
 }
 
 /// Compares two tokens. Returns `None` when they are not similar enough to count as evidence.
+///
+/// Cheap necessary conditions are checked first, on the integer keys of [`TokInfo`]: most pairs
+/// compared during screening are unrelated tokens and are rejected here without an edit
+/// distance being computed.
 pub fn compare(a: &TokInfo, b: &TokInfo) -> Option<(f32, Method)> {
-    if a.text == b.text {
+    if a.len == b.len && a.text == b.text {
         return Some((1.0, Method::Exact));
     }
     let long = a.len.max(b.len);
@@ -171,19 +220,19 @@ pub fn compare(a: &TokInfo, b: &TokInfo) -> Option<(f32, Method)> {
     };
     if budget > 0
         && long - short <= budget
+        && (a.letters ^ b.letters).count_ones() as usize <= 2 * budget
         && (a.text.as_bytes()[0] == b.text.as_bytes()[0] || short >= 5)
+        && osa_within(&a.text, &b.text, budget).is_some()
     {
-        let d = osa_within(&a.text, &b.text, budget);
-        if d.is_some() {
-            let jw = rapidfuzz::distance::jaro_winkler::similarity(a.text.bytes(), b.text.bytes())
-                as f32;
-            best = Some((jw.max(0.75), Method::Fuzzy));
-        }
+        let jw =
+            rapidfuzz::distance::jaro_winkler::similarity(a.text.bytes(), b.text.bytes()) as f32;
+        best = Some((jw.max(0.75), Method::Fuzzy));
     }
     let cross = a.script.vowels_unreliable() || b.script.vowels_unreliable();
     if cross && a.script != b.script {
         let consonants = a.skeleton.len().min(b.skeleton.len());
-        if consonants >= 3 && a.skeleton == b.skeleton {
+        let same = a.skel_key == b.skel_key && a.skeleton == b.skeleton;
+        if consonants >= 3 && same {
             // the longer the skeleton, the less likely two different names share it
             let sim = match consonants {
                 3 => 0.85,
@@ -191,10 +240,11 @@ pub fn compare(a: &TokInfo, b: &TokInfo) -> Option<(f32, Method)> {
                 _ => 0.95,
             };
             best = better(best, (sim, Method::Transliterated));
-        } else if consonants >= 1 && a.skeleton == b.skeleton && long <= 4 {
+        } else if consonants >= 1 && same && long <= 4 {
             // short names (علي ~ ali): weak evidence, and short tokens weigh little anyway
             best = better(best, (0.75, Method::Transliterated));
         } else if consonants >= 5
+            && a.skeleton.len().abs_diff(b.skeleton.len()) <= 1
             && a.skeleton.as_bytes()[0] == b.skeleton.as_bytes()[0]
             && osa_within(&a.skeleton, &b.skeleton, 1).is_some()
         {
@@ -202,13 +252,13 @@ pub fn compare(a: &TokInfo, b: &TokInfo) -> Option<(f32, Method)> {
         }
     }
     if !exact_syllables
-        && !a.metaphone.0.is_empty()
-        && !b.metaphone.0.is_empty()
-        && a.skeleton.as_bytes().first() == b.skeleton.as_bytes().first()
-        && (a.metaphone.0 == b.metaphone.0
-            || a.metaphone.0 == b.metaphone.1
-            || a.metaphone.1 == b.metaphone.0)
+        && a.meta_key.0 != 0
+        && b.meta_key.0 != 0
+        && (a.meta_key.0 == b.meta_key.0
+            || a.meta_key.0 == b.meta_key.1
+            || a.meta_key.1 == b.meta_key.0)
         && a.metaphone.0.len() >= 3
+        && a.skeleton.as_bytes().first() == b.skeleton.as_bytes().first()
     {
         best = better(best, (0.8, Method::Phonetic));
     }

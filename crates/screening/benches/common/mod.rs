@@ -1,5 +1,5 @@
-//! A minimal private loader for the benchmarks and the evaluation, used until `chokepoint_lists`
-//! exposes its default set: the CSL CSV (`name`, `alt_names`, `type`, `source`, countries,
+//! List loading for the benchmarks and the evaluation: `load_default` uses
+//! `chokepoint_lists::load_default_set`; the private loader kept here (for comparison) reads the CSL CSV (`name`, `alt_names`, `type`, `source`, countries,
 //! licence requirement), the UN consolidated XML (names, aliases, dates of birth, nationalities)
 //! and the OFAC SDN CSV (primary names, `alt.csv` aliases, `DOB` from the remarks).
 #![allow(dead_code)]
@@ -238,8 +238,28 @@ pub fn load_sdn(sdn: &Path, alt: &Path) -> Vec<ListEntry> {
     out
 }
 
-/// CSL + UN + OFAC SDN, as the targets are stated.
+/// CSL + UN + OFAC SDN, as the targets are stated, through the lists crate's real parsers
+/// (`chokepoint_lists::load_default_set`). `CHOKEPOINT_PRIVATE_LOADER=1` uses the private loader
+/// above instead (kept to compare with the numbers measured before the switch).
 pub fn load_default() -> Vec<ListEntry> {
+    let d = shared_data().join("lists");
+    if std::env::var_os("CHOKEPOINT_PRIVATE_LOADER").is_some() {
+        return load_private();
+    }
+    chokepoint_lists::load_default_set(&chokepoint_lists::DefaultSetPaths {
+        csl: Some(d.join("us_csl_2026-07-31/consolidated.csv")),
+        un: Some(d.join("un_consolidated_2026-02-27/UN_consolidated.xml")),
+        ofac_sdn: vec![
+            d.join("ofac_sdn_2024-05-03/sdn.csv"),
+            d.join("ofac_sdn_parts_2025-12-24/alt.csv"),
+        ],
+    })
+    .expect("default list set")
+    .entries
+}
+
+/// The private loader (CSL + UN + SDN), as used for the first measurements.
+pub fn load_private() -> Vec<ListEntry> {
     let d = shared_data().join("lists");
     let mut all = load_csl(&d.join("us_csl_2026-07-31/consolidated.csv"));
     all.extend(load_un(
