@@ -27,6 +27,13 @@ pub struct CheckArgs {
     /// Print the JSON report (the stable contract in docs/output.md).
     #[arg(long)]
     pub json: bool,
+    /// Do not screen the parties (use only their declared list status).
+    #[arg(long)]
+    pub no_screen: bool,
+    /// List store to screen the parties against (default: CHOKEPOINT_STORE, else the user's
+    /// data directory). Without loaded lists the parties are not screened and the output says so.
+    #[arg(long, env = "CHOKEPOINT_STORE")]
+    pub store: Option<PathBuf>,
     #[command(flatten)]
     pub rulebook: RulebookArgs,
 }
@@ -91,16 +98,93 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     let book = load_rulebook(&args.rulebook)?;
     let shipment = read_shipment(&args.file, &book, &args.rulebook)?;
     let opts = options(&args.date, &args.posture, &args.jurisdictions, &shipment)?;
-    let report = chokepoint_engine::determine(&book, &shipment, &opts);
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+    let lists = if args.no_screen {
+        None
     } else {
-        print!(
-            "{}",
-            render_report(&report, &args.file.display().to_string())
-        );
+        load_store_lists(args.store.clone())?
+    };
+    let screener = lists
+        .as_ref()
+        .map(|(entries, _)| chokepoint_screening::Screener::new(entries.clone()));
+    let checked = chokepoint_check::check(
+        &book,
+        shipment,
+        &opts,
+        screener
+            .as_ref()
+            .zip(lists.as_ref())
+            .map(|(s, (_, names))| (s, names.clone())),
+    );
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&checked)?);
+    } else {
+        let screening = render_screening(checked.screening.as_ref(), args.no_screen);
+        let source = args.file.display().to_string();
+        print!("{}", render_report(&checked.report, &source, &screening));
     }
-    Ok(exit_code(&report))
+    Ok(exit_code(&checked.report))
+}
+
+/// The serving lists of the store, with `source@sha256` of each; `None` if no list is loaded.
+fn load_store_lists(
+    store: Option<PathBuf>,
+) -> anyhow::Result<Option<(Vec<chokepoint_lists::ListEntry>, Vec<String>)>> {
+    let root = store.unwrap_or_else(chokepoint_lists::store::default_root);
+    if !root.exists() {
+        return Ok(None);
+    }
+    let store = chokepoint_lists::store::Store::open(&root)?;
+    let set = store
+        .load_default_set()
+        .map_err(|e| anyhow::anyhow!("list store {}: {e}", root.display()))?;
+    if set.entries.is_empty() {
+        return Ok(None);
+    }
+    let names = set
+        .lists
+        .iter()
+        .map(|m| format!("{}@{}", m.source, &m.sha256[..m.sha256.len().min(12)]))
+        .collect();
+    Ok(Some((set.entries, names)))
+}
+
+fn render_screening(s: Option<&chokepoint_check::ScreeningSummary>, disabled: bool) -> String {
+    let mut o = String::new();
+    match s {
+        None if disabled => {
+            let _ = writeln!(
+                o,
+                "parties: not screened (--no-screen); declared list status used"
+            );
+        }
+        None => {
+            let _ = writeln!(o, "parties: not screened — no restricted-party lists loaded (`chokepoint lists load`); declared list status used");
+        }
+        Some(s) => {
+            let _ = writeln!(o, "parties screened against {}", s.lists.join(", "));
+            for p in &s.parties {
+                if p.hits.is_empty() {
+                    let _ = writeln!(o, "  {} \"{}\": no hit", p.role.replace('_', " "), p.name);
+                }
+                for h in &p.hits {
+                    let fns = if h.footnotes.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" · footnotes {:?}", h.footnotes)
+                    };
+                    let _ = writeln!(
+                        o,
+                        "  {} \"{}\": {} {}{fns}",
+                        p.role.replace('_', " "),
+                        p.name,
+                        h.decision.to_uppercase(),
+                        h.cite()
+                    );
+                }
+            }
+        }
+    }
+    o
 }
 
 /// 0 when every determination is decided, 3 when any is undetermined.
@@ -183,7 +267,7 @@ fn verdict(d: &Determination) -> &'static str {
 }
 
 /// The human report: one verdict line per regime first, then each regime's reasons.
-pub fn render_report(r: &Report, source: &str) -> String {
+pub fn render_report(r: &Report, source: &str, screening: &str) -> String {
     let mut o = String::new();
     let s = &r.shipment;
     let item = match &s.catalog {
@@ -196,6 +280,7 @@ pub fn render_report(r: &Report, source: &str) -> String {
         "as of {} · posture: {} · rulebook {}",
         r.as_of, r.posture, r.rulebook.version
     );
+    o.push_str(screening);
     let _ = writeln!(o);
     for d in &r.determinations {
         let mut line = format!("  {:<3} {}", d.jurisdiction, verdict(d));

@@ -8,7 +8,9 @@ fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_chokepoint"));
     c.current_dir(root());
     c.env_remove("CHOKEPOINT_RULES")
-        .env_remove("CHOKEPOINT_CATALOG");
+        .env_remove("CHOKEPOINT_CATALOG")
+        // Hermetic: no list store, so the parties are not screened unless a test says so.
+        .env("CHOKEPOINT_STORE", "/nonexistent/chokepoint-store");
     c
 }
 
@@ -257,4 +259,78 @@ fn rules_commands_list_and_show() {
     assert_eq!(o.status.code(), Some(2));
     let o = run(&["rules", "list", "--jurisdiction", "ZZ"]);
     assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn parties_are_screened_against_the_loaded_lists_and_the_entry_is_cited() {
+    let csl = root().join("../shared/data/lists/us_csl_2026-07-31/consolidated.csv");
+    if !csl.exists() {
+        panic!("shared list data missing: {}", csl.display());
+    }
+    let store = temp_dir("store");
+    let o = bin()
+        .args(["lists", "load", "--source", "us_csl", "--store"])
+        .arg(&store)
+        .arg(&csl)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // A low-end, uncontrolled chip to Huawei: only the Entity List (footnote 1 entry) makes it licensable.
+    let p = write_shipment(
+        "huawei.toml",
+        &GOOD
+            .replace("tera_ops = 1979", "tera_ops = 10")
+            .replace(
+                "name = \"Example\"",
+                "name = \"Huawei Technologies Co., Ltd.\"",
+            )
+            .replace("lists = []\n", "")
+            .replace(
+                "kind = \"integrated_circuit\"",
+                "kind = \"integrated_circuit\"\nic_function = \"logic\"\ncontains_hbm = false",
+            ),
+    );
+    let o = bin()
+        .args([
+            "check",
+            "--json",
+            "--jurisdiction",
+            "US",
+            p.to_str().unwrap(),
+            "--store",
+        ])
+        .arg(&store)
+        .output()
+        .unwrap();
+    let v: serde_json::Value =
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(&o)));
+    let hits = &v["screening"]["parties"][0]["hits"];
+    let el = hits
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["list"] == "entity_list" && h["decision"] == "match")
+        .unwrap_or_else(|| panic!("no Entity List match: {hits}"));
+    assert!(
+        el["footnotes"].as_array().unwrap().iter().any(|f| f == 1),
+        "{el}"
+    );
+    let us = &v["determinations"][0];
+    assert_eq!(us["outcome"], "licence_required", "{us}");
+    let human = bin()
+        .args([
+            "check",
+            "--jurisdiction",
+            "US",
+            p.to_str().unwrap(),
+            "--store",
+        ])
+        .arg(&store)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        text.contains("parties screened against us_csl@") && text.contains("MATCH"),
+        "{text}"
+    );
 }

@@ -11,7 +11,9 @@ fn check(example: &str, extra: &[&str]) -> (String, String) {
         let mut c = Command::new(env!("CARGO_BIN_EXE_chokepoint"));
         c.current_dir(&root)
             .env_remove("CHOKEPOINT_RULES")
-            .env_remove("CHOKEPOINT_CATALOG");
+            .env_remove("CHOKEPOINT_CATALOG")
+            // Hermetic: no list store, so the parties are not screened unless a test says so.
+            .env("CHOKEPOINT_STORE", "/nonexistent/chokepoint-store");
         c.arg("check")
             .arg(format!("examples/{example}"))
             .args(extra);

@@ -58,6 +58,8 @@ struct Assessment<'r> {
     entries: Vec<(&'r Rule, EntryStatus)>,
     declared: Vec<String>,
     rule_errors: Vec<String>,
+    /// Open near-matches per party path (`parties.end_user` → hits), named in missing facts.
+    unresolved: BTreeMap<String, Vec<String>>,
     /// Labels met and labels undecided, computed once after classification.
     met: Vec<String>,
     undecided: Vec<String>,
@@ -355,9 +357,22 @@ impl Assessment<'_> {
             } else {
                 path
             };
-            match book.vocabulary.describe_fact(&path) {
-                Some(doc) => out.insert(format!("{path}: {doc}")),
-                None => out.insert(path),
+            let hits = path
+                .strip_suffix(".lists")
+                .and_then(|party| self.unresolved.get(party))
+                .or_else(|| {
+                    // `any_party.lists` is unknown when any party's status is.
+                    (path.starts_with("any_party."))
+                        .then(|| self.unresolved.values().next())
+                        .flatten()
+                });
+            match (hits, book.vocabulary.describe_fact(&path)) {
+                (Some(hits), _) => out.insert(format!(
+                    "{path}: possible list match, needs review: {}",
+                    hits.join("; ")
+                )),
+                (None, Some(doc)) => out.insert(format!("{path}: {doc}")),
+                (None, None) => out.insert(path),
             };
         }
         out.into_iter().collect()
@@ -546,6 +561,19 @@ fn context<'r>(
         ctx,
         derived_missing: BTreeMap::new(),
         derived_done: false,
+        unresolved: s
+            .parties
+            .iter()
+            .filter(|(_, p)| !p.unresolved_matches.is_empty())
+            .map(|(role, p)| {
+                let path = if role == "intermediate_consignee" {
+                    "parties.intermediate_consignees".to_string()
+                } else {
+                    format!("parties.{role}")
+                };
+                (path, p.unresolved_matches.clone())
+            })
+            .collect(),
         entries: Vec::new(),
         declared: s
             .item

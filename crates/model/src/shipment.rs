@@ -108,6 +108,10 @@ pub struct Party {
     pub lists: Option<Vec<ListStatus>>,
     /// Whether the party is owned 50 % or more (in aggregate) by listed entities; unknown if absent.
     pub owned_50pct_by_listed: Option<bool>,
+    /// Near-matches from screening that no match or declaration settles (set by screening, not
+    /// read from the shipment); while any is open the party's list status is unknown.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unresolved_matches: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -605,6 +609,7 @@ impl Validator<'_> {
             headquarters: self.opt_country(obj, field, "headquarters")?,
             parent_headquarters: self.opt_country(obj, field, "parent_headquarters")?,
             lists,
+            unresolved_matches: Vec::new(),
             owned_50pct_by_listed: obj
                 .get("owned_50pct_by_listed")
                 .map(|b| self.bool(b, &join(field, "owned_50pct_by_listed")))
