@@ -55,6 +55,8 @@ struct Assessment<'r> {
     /// Missing inputs of derived facts (`item.tpp` → `item.performance`).
     derived_missing: BTreeMap<String, Vec<String>>,
     derived_done: bool,
+    /// The item's kind.
+    kind: String,
     entries: Vec<(&'r Rule, EntryStatus)>,
     declared: Vec<String>,
     rule_errors: Vec<String>,
@@ -561,6 +563,7 @@ fn context<'r>(
         ctx,
         derived_missing: BTreeMap::new(),
         derived_done: false,
+        kind: s.item.kind.clone(),
         unresolved: s
             .parties
             .iter()
@@ -640,8 +643,17 @@ fn run_classification(a: &mut Assessment, _s: &Shipment, o: &Options) {
     let ctx = &a.ctx;
     let mut rule_errors = std::mem::take(&mut a.rule_errors);
     let mut entries: Vec<(&Rule, EntryStatus)> = Vec::new();
+    let kind = a.kind.clone();
     for r in j.in_force(Kind::ControlEntry, date, posture) {
-        let ev = eval(r, ctx, &mut rule_errors);
+        // An entry whose condition requires another item kind is false without evaluating it.
+        let ev = match r.condition.as_ref().and_then(|c| c.item_kinds()) {
+            Some(kinds) if !kinds.iter().any(|k| *k == kind) => Evaluation {
+                value: Tri::False,
+                missing: Vec::new(),
+                error: None,
+            },
+            _ => eval(r, ctx, &mut rule_errors),
+        };
         entries.push((
             r,
             EntryStatus {
@@ -779,6 +791,7 @@ fn evaluate_reach(a: &mut Assessment, o: &Options) -> ReachOutcome {
         rule_errors: Vec::new(),
     };
     let mut reach = Tri::False;
+    let mut not_met: Vec<&Rule> = Vec::new();
     for r in j.in_force(Kind::Reach, date, posture) {
         let ev = a.eval_rule(r, &mut out.rule_errors);
         match ev.value {
@@ -792,12 +805,7 @@ fn evaluate_reach(a: &mut Assessment, o: &Options) -> ReachOutcome {
                 ));
             }
             Tri::Unknown => out.missing.extend(ev.missing),
-            Tri::False => out.why_not.push(reason(
-                r,
-                "reach",
-                format!("not met: {}", r.title),
-                facts(r.condition.as_ref(), &a.ctx),
-            )),
+            Tri::False => not_met.push(r),
         }
         reach = reach.or(ev.value);
     }
@@ -821,6 +829,19 @@ fn evaluate_reach(a: &mut Assessment, o: &Options) -> ReachOutcome {
     if excluded == Tri::True {
         out.excluded = true;
         out.why_not = excluded_why;
+    } else if reach == Tri::False {
+        // Why not: only written when the regime does not reach the shipment.
+        out.why_not = not_met
+            .into_iter()
+            .map(|r| {
+                reason(
+                    r,
+                    "reach",
+                    format!("not met: {}", r.title),
+                    facts(r.condition.as_ref(), &a.ctx),
+                )
+            })
+            .collect();
     }
     out.value = reach.and(match excluded {
         Tri::False => Tri::True,

@@ -113,6 +113,9 @@ pub struct Condition {
     paths: Vec<String>,
     /// The string literals the expression contains (e.g. `'3A090.a'`, `'D:5'`).
     literals: Vec<String>,
+    /// When the expression is a conjunction with a conjunct `item.kind == 'k'` (or
+    /// `item.kind in ['k1', 'k2']`), the kinds it can be true for.
+    item_kinds: Option<Vec<String>>,
 }
 
 impl std::fmt::Debug for Condition {
@@ -137,6 +140,7 @@ impl Condition {
         );
         let mut literals = BTreeSet::new();
         string_literals(program.expression(), &mut literals);
+        let item_kinds = kind_gate(program.expression());
         if let Some(name) = unknown.into_iter().next() {
             return Err(format!(
                 "CEL names `{name}`, which is not in the evaluation context (known: {})",
@@ -157,12 +161,19 @@ impl Condition {
             program,
             paths: paths.into_iter().collect(),
             literals: literals.into_iter().collect(),
+            item_kinds,
         })
     }
 
     /// The fact paths this expression reads.
     pub fn paths(&self) -> &[String] {
         &self.paths
+    }
+
+    /// The item kinds the condition can be true for, if it says so in a top-level conjunct
+    /// (`item.kind == 'k' && ...`); `None` when it does not restrict the kind that way.
+    pub fn item_kinds(&self) -> Option<&[String]> {
+        self.item_kinds.as_deref()
     }
 
     /// The string literals in the expression.
@@ -313,6 +324,28 @@ fn collect(
         Expr::Ident(_) | Expr::Literal(_) | Expr::Unspecified => {}
         #[allow(unreachable_patterns)]
         _ => {}
+    }
+}
+
+/// The kinds allowed by a top-level conjunct on `item.kind`, if there is one.
+fn kind_gate(e: &IdedExpr) -> Option<Vec<String>> {
+    let Expr::Call(call) = &e.expr else {
+        return None;
+    };
+    let is_item_kind = |x: &IdedExpr| select_path(x).as_deref() == Some("item.kind");
+    let string = |x: &IdedExpr| match &x.expr {
+        Expr::Literal(cel::common::ast::LiteralValue::String(s)) => Some(s.inner().to_string()),
+        _ => None,
+    };
+    match (call.func_name.as_str(), call.args.as_slice()) {
+        ("_&&_", [a, b]) => kind_gate(a).or_else(|| kind_gate(b)),
+        ("_==_", [a, b]) if is_item_kind(a) => string(b).map(|k| vec![k]),
+        ("_==_", [a, b]) if is_item_kind(b) => string(a).map(|k| vec![k]),
+        ("@in", [a, b]) if is_item_kind(a) => match &b.expr {
+            Expr::List(l) => l.elements.iter().map(string).collect(),
+            _ => None,
+        },
+        _ => None,
     }
 }
 
@@ -578,6 +611,30 @@ mod tests {
             Condition::compile("max(item.performance.map(u, u.tera_ops * u.bit_length))").unwrap();
         assert_eq!(cond.value(&c).unwrap(), json!(15832.0));
         assert_eq!(cond.paths(), &["item.performance".to_string()]);
+    }
+
+    #[test]
+    fn a_conjunct_on_the_item_kind_is_recognised() {
+        let c =
+            Condition::compile("item.kind == 'integrated_circuit' && item.tpp >= 4800.0").unwrap();
+        assert_eq!(
+            c.item_kinds(),
+            Some(&["integrated_circuit".to_string()][..])
+        );
+        let c =
+            Condition::compile("item.tpp > 1.0 && item.kind in ['etch_tool', 'deposition_tool']")
+                .unwrap();
+        assert_eq!(c.item_kinds().unwrap().len(), 2);
+        assert!(Condition::compile("item.kind == 'hbm' || item.tpp > 1.0")
+            .unwrap()
+            .item_kinds()
+            .is_none());
+        assert!(
+            Condition::compile("!(item.kind == 'hbm') && item.tpp > 1.0")
+                .unwrap()
+                .item_kinds()
+                .is_none()
+        );
     }
 
     #[test]
