@@ -12,6 +12,13 @@ use std::time::Instant;
 use chokepoint_screening::{Query, Schema, Screener};
 
 fn main() {
+    if std::env::args().nth(1).as_deref() == Some("match") {
+        // `profile_queries match NAME1 NAME2`: the pair's score and explanation (static weights)
+        let a: Vec<String> = std::env::args().skip(2).collect();
+        let (s, ex) = chokepoint_screening::match_names(&a[0], &a[1], Schema::Person);
+        eprintln!("{s:.3} {ex:#?}");
+        return;
+    }
     let n: usize = std::env::args()
         .nth(1)
         .and_then(|s| s.parse().ok())

@@ -145,7 +145,7 @@ pub fn align_with(
                 continue;
             }
             if let Some((sim, m)) = compare(joined, b) {
-                if m != Method::Initial {
+                if joined_evidence(m, joined, b) {
                     pairs.push(Pair {
                         q0: i as u8,
                         qn: 2,
@@ -177,7 +177,7 @@ pub fn align_with(
                 continue;
             }
             if let Some((sim, m)) = compare(a, joined) {
-                if m != Method::Initial {
+                if joined_evidence(m, a, joined) {
                     pairs.push(Pair {
                         q0: i as u8,
                         qn: 1,
@@ -279,6 +279,18 @@ pub fn align_with(
         }
     }
     (score, Some(ex))
+}
+
+/// Whether a comparison involving a joined form counts: not an initial, and a consonant-skeleton
+/// match only with four or more consonants — two short transliterated tokens written together
+/// have a skeleton as short as a three-letter acronym or a short word (`미영 이` → `miyeongi`,
+/// skeleton `mnk`, is not `MANGO`).
+fn joined_evidence(m: Method, a: &TokInfo, b: &TokInfo) -> bool {
+    match m {
+        Method::Initial => false,
+        Method::Transliterated => a.skeleton.len().min(b.skeleton.len()) >= 4,
+        _ => true,
+    }
 }
 
 /// Cheap necessary condition for [`compare`] to find a joined form similar: lengths within the

@@ -49,9 +49,11 @@ pub const REVIEW_BAND: f32 = 0.10;
 pub const MAX_CANDIDATES: usize = 32;
 /// A name must share at least this share of the query's evidence weight to be scored.
 const MIN_SHARE: f32 = 0.25;
-/// Allowance for what the candidate generation does not see (edits beyond one letter, initials,
-/// qualifiers) when it bounds a name's best possible score.
-const BOUND_SLACK: f32 = 0.15;
+/// Allowance for the pairings candidate generation does not see (two or more edits, initials,
+/// joined and split tokens) when it estimates a name's score.
+const ESTIMATE_MARGIN: f32 = 0.10;
+/// The most the qualifiers can add to a name score (same date of birth +0.05, country +0.03).
+const QUALIFIER_HEADROOM: f32 = 0.08;
 
 /// What to screen.
 #[derive(Debug, Clone, Default)]
@@ -133,6 +135,11 @@ pub struct Screener {
     vocab_map: FxHashMap<Box<str>, u32>,
     post_offsets: Vec<u32>,
     post_data: Vec<u32>,
+    /// For every evidence token of the vocabulary, its neighbours (see [`Screener::neighbours`])
+    /// with their similarity, computed once at index time: a query token the lists hold (most
+    /// of them) needs no deletion lookups or comparisons. Flat, offsets per token.
+    nb_offsets: Vec<u32>,
+    nb_data: Vec<(u32, f32)>,
     deletions: FxHashMap<u64, (u32, u32)>,
     deletion_data: Vec<u32>,
     skeletons: FxHashMap<Box<str>, Vec<u32>>,
@@ -357,7 +364,7 @@ impl Screener {
             })
             .collect();
         vocab.shrink_to_fit();
-        Screener {
+        let mut screener = Screener {
             entries,
             names,
             name_weight,
@@ -374,7 +381,30 @@ impl Screener {
             phonetic,
             identifiers,
             normalized_countries,
+            nb_offsets: Vec::new(),
+            nb_data: Vec::new(),
+        };
+        let lists: Vec<Vec<(u32, f32)>> = (0..screener.vocab.len())
+            .into_par_iter()
+            .map(|id| {
+                let mut out = Vec::new();
+                let t = &screener.vocab[id];
+                if t.class.is_evidence() {
+                    screener.neighbours_uncached(t, &mut out);
+                }
+                out
+            })
+            .collect();
+        let mut nb_offsets = Vec::with_capacity(lists.len() + 1);
+        nb_offsets.push(0u32);
+        let mut nb_data = Vec::with_capacity(lists.iter().map(Vec::len).sum());
+        for l in lists {
+            nb_data.extend_from_slice(&l);
+            nb_offsets.push(nb_data.len() as u32);
         }
+        screener.nb_offsets = nb_offsets;
+        screener.nb_data = nb_data;
+        screener
     }
 
     pub fn entries(&self) -> &[ListEntry] {
@@ -479,7 +509,7 @@ impl Screener {
         let candidates = self.candidates(&qinfo, &qw, floor);
         let qrefs: Vec<&TokInfo> = qinfo.iter().collect();
         let qj = joined_query(&qrefs);
-        for name_id in candidates {
+        for (_est, name_id) in candidates {
             let name = &self.names[name_id as usize];
             let entry = &self.entries[name.entry as usize];
             if !query.schema.admits(entry.entity_type) || !self.list_selected(entry, &query.lists) {
@@ -510,7 +540,7 @@ impl Screener {
                 .collect();
             let unit = |i: usize, j: usize| compare(qrefs[i], crefs[j]);
             let (name_score, _) = align_with(&qrefs, &qw, &qj, &crefs, &cw, Some(&cj), false, unit);
-            if name_score + 0.08 < floor {
+            if name_score + QUALIFIER_HEADROOM < floor {
                 continue; // no qualifier can lift it into the review band
             }
             // the explanation only for the few names that may be reported
@@ -579,22 +609,43 @@ impl Screener {
     }
 
     /// Candidate generation (see the module documentation).
-    fn candidates(&self, q: &[TokInfo], qw: &[f32], floor: f32) -> Vec<u32> {
+    ///
+    /// The score's denominator is known before any alignment: every token of both names counts
+    /// once in it, aligned or not, so it is `W_query + W_name`. Candidate generation sees, for
+    /// each query token, the list tokens it resembles and their similarity, so it can sum the
+    /// best `sim · (w_query + w_list)` per query token over each name's tokens: an estimate of
+    /// the numerator that is an upper bound for every pairing it saw. Names whose estimate plus
+    /// [`ESTIMATE_MARGIN`] (for pairings it does not see: two or more edits, initials, joined
+    /// tokens) cannot reach the review floor before qualifiers are not scored; the others are
+    /// scored best estimate first, at most [`MAX_CANDIDATES`].
+    fn candidates(&self, q: &[TokInfo], qw: &[f32], floor: f32) -> Vec<(f32, u32)> {
         thread_local! {
             static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
         }
         SCRATCH.with(|s| {
             let mut s = s.borrow_mut();
+            let s = &mut *s;
             s.prepare(self.names.len());
             let mut total = 0.0f32;
-            let mut found: Vec<u32> = Vec::with_capacity(32);
+            let mut found: Vec<(u32, f32)> = std::mem::take(&mut s.found);
+            let mut halves: Vec<(u32, u32, f32)> = std::mem::take(&mut s.halves);
             for (i, t) in q.iter().enumerate() {
                 if !t.class.is_evidence() {
                     continue;
                 }
                 total += qw[i];
                 found.clear();
+                halves.clear();
                 self.neighbours(t, &mut found);
+                // joined with the next token: "al qaida" → "alqaida" (both query weights)
+                if let Some(next) = q.get(i + 1) {
+                    let mut joined = String::with_capacity(t.len + next.len);
+                    joined.push_str(&t.text);
+                    joined.push_str(&next.text);
+                    if let Some(&id) = self.vocab_map.get(joined.as_str()) {
+                        found.push((id, 1.0 + qw[i + 1] / (qw[i] + self.weight[id as usize])));
+                    }
+                }
                 // split: "jscargument" → "jsc" + "argument"
                 if t.len >= 5 {
                     for k in 2..=t.len - 2 {
@@ -602,64 +653,87 @@ impl Screener {
                             self.vocab_map.get(&t.text[..k]),
                             self.vocab_map.get(&t.text[k..]),
                         ) {
-                            found.push(a);
-                            found.push(b);
+                            halves.push((a, b, 0.0));
                         }
                     }
                 }
-                // joined with the next token: "al qaida" → "alqaida"
-                if let Some(next) = q.get(i + 1) {
-                    let joined = format!("{}{}", t.text, next.text);
-                    if let Some(&id) = self.vocab_map.get(joined.as_str()) {
-                        found.push(id);
+                s.stamp_epoch();
+                for &(tok, sim) in &found {
+                    let contrib = sim * (qw[i] + self.weight[tok as usize]);
+                    for &n in self.postings(tok) {
+                        s.add(n, qw[i], contrib);
                     }
                 }
-                s.stamp_epoch();
-                for &tok in &found {
-                    for &n in self.postings(tok) {
-                        s.add(n, qw[i]);
+                // a name holding both halves is credited with both list weights; only the
+                // postings of the rarer half are read (the other is looked up in the name)
+                for &(a, b, _) in &halves {
+                    let (rare, other) = if self.postings(a).len() <= self.postings(b).len() {
+                        (a, b)
+                    } else {
+                        (b, a)
+                    };
+                    let contrib = qw[i] + self.weight[a as usize] + self.weight[b as usize];
+                    for &n in self.postings(rare) {
+                        if self.names[n as usize].tokens.contains(&other) {
+                            s.add(n, qw[i], contrib);
+                        }
                     }
                 }
             }
+            s.found = found;
+            s.halves = halves;
             if total <= 0.0 {
                 s.clear();
                 return Vec::new();
             }
             let min = total * MIN_SHARE;
             let wq: f32 = qw.iter().sum();
-            // Rank by an estimate of the best score the name could reach: the query weight it
-            // shares plus all its own weight, over the weight of both names. Names that cannot
-            // come near the review floor even so are not scored.
-            let mut cands: Vec<(f32, u32)> = s
-                .touched
-                .iter()
-                .filter_map(|&n| {
-                    let a = s.acc[n as usize];
-                    if a < min {
-                        return None;
-                    }
-                    let wc = self.name_weight[n as usize];
-                    let bound = (a + wc) / (wq + wc);
-                    (bound + BOUND_SLACK >= floor).then_some((bound, n))
-                })
-                .collect();
-            s.clear();
-            if cands.len() > MAX_CANDIDATES {
-                cands.select_nth_unstable_by(MAX_CANDIDATES, |a, b| {
-                    b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
-                });
-                cands.truncate(MAX_CANDIDATES);
+            let need = floor - QUALIFIER_HEADROOM - ESTIMATE_MARGIN;
+            let cap = MAX_CANDIDATES;
+            let mut cands: Vec<(f32, u32)> = std::mem::take(&mut s.cands);
+            cands.clear();
+            for &n in &s.touched {
+                if s.shared[n as usize] < min {
+                    continue;
+                }
+                let est = s.acc[n as usize] / (wq + self.name_weight[n as usize]);
+                if est >= need {
+                    cands.push((est, n));
+                }
             }
-            cands.into_iter().map(|(_, n)| n).collect()
+            s.clear();
+            if cands.len() > cap {
+                cands.select_nth_unstable_by(cap, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                cands.truncate(cap);
+            }
+            let out = cands.iter().map(|&(e, n)| (e, n)).collect();
+            s.cands = cands;
+            out
         })
     }
 
-    /// List tokens similar to `t` by [`compare`], found through the index.
-    fn neighbours(&self, t: &TokInfo, out: &mut Vec<u32>) {
-        let start = out.len();
-        let mut consider: smallvec::SmallVec<[u32; 32]> = smallvec::SmallVec::new();
+    /// List tokens similar to `t` by [`compare`], found through the index, with their similarity:
+    /// precomputed for a token of the vocabulary written in the same script.
+    fn neighbours(&self, t: &TokInfo, out: &mut Vec<(u32, f32)>) {
         if let Some(&id) = self.vocab_map.get(t.text.as_str()) {
-            out.push(id);
+            if self.vocab[id as usize].script == t.script {
+                let (a, b) = (
+                    self.nb_offsets[id as usize] as usize,
+                    self.nb_offsets[id as usize + 1] as usize,
+                );
+                out.extend_from_slice(&self.nb_data[a..b]);
+                return;
+            }
+        }
+        self.neighbours_uncached(t, out);
+    }
+
+    fn neighbours_uncached(&self, t: &TokInfo, out: &mut Vec<(u32, f32)>) {
+        let start = out.len();
+        let mut consider: SmallVec<[u32; 32]> = SmallVec::new();
+        let own = self.vocab_map.get(t.text.as_str()).copied();
+        if let Some(id) = own {
+            out.push((id, 1.0));
         }
         if t.len >= 4 && edit_budget(t.len) > 0 {
             for_each_deletion(&t.text, |h| {
@@ -688,7 +762,7 @@ impl Screener {
         consider.sort_unstable();
         consider.dedup();
         for id in consider {
-            if out[start..].contains(&id) {
+            if Some(id) == own {
                 continue;
             }
             let v = &self.vocab[id as usize];
@@ -697,12 +771,13 @@ impl Screener {
             {
                 continue;
             }
-            if let Some((_, m)) = compare(t, v) {
+            if let Some((sim, m)) = compare(t, v) {
                 if m != Method::Initial {
-                    out.push(id);
+                    out.push((id, sim));
                 }
             }
         }
+        let _ = start;
     }
 
     /// The comparison features of a query token: the precomputed ones when the lists hold the
@@ -754,16 +829,27 @@ impl Screener {
 
 #[derive(Default)]
 struct Scratch {
+    /// Per name: the estimated score numerator (Σ over query tokens of the best
+    /// `sim · (w_query + w_list)`).
     acc: Vec<f32>,
+    /// Per name: the query evidence weight it shares.
+    shared: Vec<f32>,
+    /// Per name: the contribution of the current query token so far (its best neighbour).
+    last: Vec<f32>,
     stamp: Vec<u32>,
     epoch: u32,
     touched: Vec<u32>,
+    found: Vec<(u32, f32)>,
+    halves: Vec<(u32, u32, f32)>,
+    cands: Vec<(f32, u32)>,
 }
 
 impl Scratch {
     fn prepare(&mut self, n: usize) {
         if self.acc.len() < n {
             self.acc.resize(n, 0.0);
+            self.shared.resize(n, 0.0);
+            self.last.resize(n, 0.0);
             self.stamp.resize(n, 0);
         }
     }
@@ -774,20 +860,30 @@ impl Scratch {
             self.epoch = 1;
         }
     }
-    fn add(&mut self, n: u32, w: f32) {
+    /// Credits name `n` with query weight `qw` and numerator `contrib` for the current query
+    /// token; a second list token of the same name only raises the credit to the better one.
+    #[inline]
+    fn add(&mut self, n: u32, qw: f32, contrib: f32) {
         let i = n as usize;
         if self.stamp[i] == self.epoch {
-            return; // this query token already counted for this name
+            if contrib > self.last[i] {
+                self.acc[i] += contrib - self.last[i];
+                self.last[i] = contrib;
+            }
+            return;
         }
         self.stamp[i] = self.epoch;
-        if self.acc[i] == 0.0 {
+        if self.shared[i] == 0.0 {
             self.touched.push(n);
         }
-        self.acc[i] += w.max(1e-6);
+        self.shared[i] += qw.max(1e-6);
+        self.acc[i] += contrib;
+        self.last[i] = contrib;
     }
     fn clear(&mut self) {
         for &n in &self.touched {
             self.acc[n as usize] = 0.0;
+            self.shared[n as usize] = 0.0;
         }
         self.touched.clear();
     }

@@ -229,7 +229,9 @@ pub fn compare(a: &TokInfo, b: &TokInfo) -> Option<(f32, Method)> {
         best = Some((jw.max(0.75), Method::Fuzzy));
     }
     let cross = a.script.vowels_unreliable() || b.script.vowels_unreliable();
-    if cross && a.script != b.script {
+    // A Latin-script token without a vowel is an acronym or abbreviation (`TCL`), not a
+    // spelling of a name: a consonant skeleton says nothing about it.
+    if cross && a.script != b.script && spelled(a) && spelled(b) {
         let consonants = a.skeleton.len().min(b.skeleton.len());
         let same = a.skel_key == b.skel_key && a.skeleton == b.skeleton;
         if consonants >= 3 && same {
@@ -274,6 +276,12 @@ pub fn compare(a: &TokInfo, b: &TokInfo) -> Option<(f32, Method)> {
 fn osa_within(a: &str, b: &str, max: usize) -> Option<usize> {
     let args = rapidfuzz::distance::osa::Args::default().score_cutoff(max);
     rapidfuzz::distance::osa::distance_with_args(a.bytes(), b.bytes(), &args)
+}
+
+/// Whether a token can be compared by its consonant skeleton: tokens of scripts without
+/// reliable vowels always, others only when they hold a vowel.
+fn spelled(t: &TokInfo) -> bool {
+    t.script.vowels_unreliable() || t.text.bytes().any(|b| b"aeiouy".contains(&b))
 }
 
 fn better(cur: Option<(f32, Method)>, new: (f32, Method)) -> Option<(f32, Method)> {
