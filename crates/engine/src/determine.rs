@@ -647,7 +647,7 @@ fn run_classification(a: &mut Assessment, _s: &Shipment, o: &Options) {
     for r in j.in_force(Kind::ControlEntry, date, posture) {
         // An entry whose condition requires another item kind is false without evaluating it.
         let ev = match r.condition.as_ref().and_then(|c| c.item_kinds()) {
-            Some(kinds) if !kinds.iter().any(|k| *k == kind) => Evaluation {
+            Some(kinds) if !kinds.contains(&kind) => Evaluation {
                 value: Tri::False,
                 missing: Vec::new(),
                 error: None,
