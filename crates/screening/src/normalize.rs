@@ -254,8 +254,12 @@ pub fn classify(token: &str) -> TokenClass {
 /// give one token per syllable. A Hangul run of two to four syllables is read as a Korean name
 /// (surname + joined given name: `김정은` → `kim jeongeun`), other Hangul runs as one word.
 pub fn normalize(input: &str) -> Vec<Token> {
-    let text: String = input.nfkc().collect();
-    let chars: Vec<char> = text.chars().collect();
+    // ASCII is unchanged by NFKC: skip the normalisation pass for it
+    let chars: Vec<char> = if input.is_ascii() {
+        input.chars().collect()
+    } else {
+        input.nfkc().collect()
+    };
     let mut out = Tokens::default();
     let mut i = 0;
     while i < chars.len() {

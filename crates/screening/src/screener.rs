@@ -24,6 +24,7 @@
 //! [`MAX_CANDIDATES`], are scored by [`align`], then qualified by entity type, date of birth,
 //! country and identifiers.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::hash::{Hash, Hasher};
 
@@ -460,7 +461,7 @@ impl Screener {
         let threshold = query.threshold.unwrap_or(DEFAULT_THRESHOLD);
         let floor = (threshold - REVIEW_BAND).max(0.0);
         let tokens = normalize(&query.name);
-        let qinfo: Vec<TokInfo> = tokens
+        let qinfo: Vec<Cow<'_, TokInfo>> = tokens
             .iter()
             .take(crate::score::MAX_TOKENS)
             .map(|t| self.token_info(t))
@@ -506,8 +507,8 @@ impl Screener {
             }
         }
 
-        let candidates = self.candidates(&qinfo, &qw, floor);
-        let qrefs: Vec<&TokInfo> = qinfo.iter().collect();
+        let qrefs: Vec<&TokInfo> = qinfo.iter().map(|c| c.as_ref()).collect();
+        let candidates = self.candidates(&qrefs, &qw, floor);
         let qj = joined_query(&qrefs);
         for (_est, name_id) in candidates {
             let name = &self.names[name_id as usize];
@@ -618,77 +619,137 @@ impl Screener {
     /// [`ESTIMATE_MARGIN`] (for pairings it does not see: two or more edits, initials, joined
     /// tokens) cannot reach the review floor before qualifiers are not scored; the others are
     /// scored best estimate first, at most [`MAX_CANDIDATES`].
-    fn candidates(&self, q: &[TokInfo], qw: &[f32], floor: f32) -> Vec<(f32, u32)> {
+    fn candidates(&self, q: &[&TokInfo], qw: &[f32], floor: f32) -> Vec<(f32, u32)> {
         thread_local! {
             static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
         }
         SCRATCH.with(|s| {
             let mut s = s.borrow_mut();
             let s = &mut *s;
-            s.prepare(self.names.len());
+            s.prepare(self.names.len(), self.vocab.len());
             let mut total = 0.0f32;
-            let mut found: Vec<(u32, f32)> = std::mem::take(&mut s.found);
-            let mut halves: Vec<(u32, u32, f32)> = std::mem::take(&mut s.halves);
+            let wq: f32 = qw.iter().sum();
+            let need = floor - QUALIFIER_HEADROOM - ESTIMATE_MARGIN;
+            // 1. each evidence token's list tokens, with the numerator they bring: (token,
+            //    contribution, other half of a split or u32::MAX)
+            let mut found: Vec<(u32, f32, u32)> = std::mem::take(&mut s.found);
+            found.clear();
+            let mut nb: Vec<(u32, f32)> = std::mem::take(&mut s.nb);
+            // per query token: range in `found`, posting volume, best contribution
+            let mut slots: SmallVec<[(usize, usize, usize, f32, usize); 8]> = SmallVec::new();
             for (i, t) in q.iter().enumerate() {
                 if !t.class.is_evidence() {
                     continue;
                 }
                 total += qw[i];
-                found.clear();
-                halves.clear();
-                self.neighbours(t, &mut found);
+                let start = found.len();
+                nb.clear();
+                self.neighbours(t, &mut nb);
+                for &(tok, sim) in &nb {
+                    found.push((tok, sim * (qw[i] + self.weight[tok as usize]), u32::MAX));
+                }
                 // joined with the next token: "al qaida" → "alqaida" (both query weights)
                 if let Some(next) = q.get(i + 1) {
                     let mut joined = String::with_capacity(t.len + next.len);
                     joined.push_str(&t.text);
                     joined.push_str(&next.text);
                     if let Some(&id) = self.vocab_map.get(joined.as_str()) {
-                        found.push((id, 1.0 + qw[i + 1] / (qw[i] + self.weight[id as usize])));
+                        found.push((id, qw[i] + qw[i + 1] + self.weight[id as usize], u32::MAX));
                     }
                 }
-                // split: "jscargument" → "jsc" + "argument"
+                // split: "jscargument" → "jsc" + "argument"; a name holding both halves is
+                // credited with both list weights, found through the rarer half
                 if t.len >= 5 {
                     for k in 2..=t.len - 2 {
                         if let (Some(&a), Some(&b)) = (
                             self.vocab_map.get(&t.text[..k]),
                             self.vocab_map.get(&t.text[k..]),
                         ) {
-                            halves.push((a, b, 0.0));
+                            let (rare, other) = if self.postings(a).len() <= self.postings(b).len()
+                            {
+                                (a, b)
+                            } else {
+                                (b, a)
+                            };
+                            let c = qw[i] + self.weight[a as usize] + self.weight[b as usize];
+                            found.push((rare, c, other));
                         }
                     }
                 }
+                let volume: usize = found[start..]
+                    .iter()
+                    .map(|f| self.postings(f.0).len())
+                    .sum();
+                let best = found[start..].iter().map(|f| f.1).fold(0.0f32, f32::max);
+                slots.push((i, start, found.len(), best, volume));
+            }
+            s.nb = nb;
+            if total <= 0.0 {
+                s.found = found;
+                return Vec::new();
+            }
+            let min = total * MIN_SHARE;
+            // 2. MaxScore: the query tokens with the longest postings (common names) that
+            //    together cannot bring a name to the minimum share nor to the estimate needed
+            //    do not open new candidates; they only add to names found through the others.
+            slots.sort_by(|a, b| b.4.cmp(&a.4));
+            let (mut e_share, mut e_best, mut n_expensive) = (0.0f32, 0.0f32, 0usize);
+            for sl in &slots {
+                let (share, best) = (e_share + qw[sl.0], e_best + sl.3);
+                if sl.4 < 256 || (share >= min && best / wq >= need) {
+                    break;
+                }
+                e_share = share;
+                e_best = best;
+                n_expensive += 1;
+            }
+            // 3. postings of the other tokens
+            for sl in &slots[n_expensive..] {
                 s.stamp_epoch();
-                for &(tok, sim) in &found {
-                    let contrib = sim * (qw[i] + self.weight[tok as usize]);
+                for &(tok, contrib, other) in &found[sl.1..sl.2] {
                     for &n in self.postings(tok) {
-                        s.add(n, qw[i], contrib);
+                        if other == u32::MAX || self.names[n as usize].tokens.contains(&other) {
+                            s.add(n, qw[sl.0], contrib);
+                        }
                     }
                 }
-                // a name holding both halves is credited with both list weights; only the
-                // postings of the rarer half are read (the other is looked up in the name)
-                for &(a, b, _) in &halves {
-                    let (rare, other) = if self.postings(a).len() <= self.postings(b).len() {
-                        (a, b)
-                    } else {
-                        (b, a)
-                    };
-                    let contrib = qw[i] + self.weight[a as usize] + self.weight[b as usize];
-                    for &n in self.postings(rare) {
-                        if self.names[n as usize].tokens.contains(&other) {
-                            s.add(n, qw[i], contrib);
+            }
+            // 4. the expensive tokens, looked up in the names found so far
+            for sl in &slots[..n_expensive] {
+                s.stamp_epoch();
+                let mark = s.epoch;
+                for &(tok, contrib, other) in &found[sl.1..sl.2] {
+                    if other == u32::MAX {
+                        let t = tok as usize;
+                        if s.tok_stamp[t] != mark || s.tok_val[t] < contrib {
+                            s.tok_stamp[t] = mark;
+                            s.tok_val[t] = contrib;
                         }
+                    }
+                }
+                for k in 0..s.touched.len() {
+                    let n = s.touched[k];
+                    let name = &self.names[n as usize];
+                    let mut best = 0.0f32;
+                    for &t in name.tokens.iter() {
+                        if s.tok_stamp[t as usize] == mark {
+                            best = best.max(s.tok_val[t as usize]);
+                        }
+                    }
+                    for &(tok, contrib, other) in &found[sl.1..sl.2] {
+                        if other != u32::MAX
+                            && name.tokens.contains(&tok)
+                            && name.tokens.contains(&other)
+                        {
+                            best = best.max(contrib);
+                        }
+                    }
+                    if best > 0.0 {
+                        s.add(n, qw[sl.0], best);
                     }
                 }
             }
             s.found = found;
-            s.halves = halves;
-            if total <= 0.0 {
-                s.clear();
-                return Vec::new();
-            }
-            let min = total * MIN_SHARE;
-            let wq: f32 = qw.iter().sum();
-            let need = floor - QUALIFIER_HEADROOM - ESTIMATE_MARGIN;
             let cap = MAX_CANDIDATES;
             let mut cands: Vec<(f32, u32)> = std::mem::take(&mut s.cands);
             cands.clear();
@@ -782,18 +843,20 @@ impl Screener {
 
     /// The comparison features of a query token: the precomputed ones when the lists hold the
     /// same token, else computed.
-    fn token_info(&self, t: &crate::normalize::Token) -> TokInfo {
+    fn token_info(&self, t: &crate::normalize::Token) -> Cow<'_, TokInfo> {
         match self.vocab_map.get(t.text.as_str()) {
             Some(&id) => {
                 let v = &self.vocab[id as usize];
-                let mut info = v.clone();
-                if info.script != t.script {
+                if v.script == t.script {
+                    Cow::Borrowed(v)
+                } else {
                     // the same letters from another script compare differently (skeleton rules)
+                    let mut info = v.clone();
                     info.script = t.script;
+                    Cow::Owned(info)
                 }
-                info
             }
-            None => TokInfo::new(t),
+            None => Cow::Owned(TokInfo::new(t)),
         }
     }
 
@@ -839,13 +902,20 @@ struct Scratch {
     stamp: Vec<u32>,
     epoch: u32,
     touched: Vec<u32>,
-    found: Vec<(u32, f32)>,
-    halves: Vec<(u32, u32, f32)>,
+    found: Vec<(u32, f32, u32)>,
+    nb: Vec<(u32, f32)>,
     cands: Vec<(f32, u32)>,
+    /// Per vocabulary token: marks the neighbours of the current expensive query token.
+    tok_stamp: Vec<u32>,
+    tok_val: Vec<f32>,
 }
 
 impl Scratch {
-    fn prepare(&mut self, n: usize) {
+    fn prepare(&mut self, n: usize, vocab: usize) {
+        if self.tok_stamp.len() < vocab {
+            self.tok_stamp.resize(vocab, 0);
+            self.tok_val.resize(vocab, 0.0);
+        }
         if self.acc.len() < n {
             self.acc.resize(n, 0.0);
             self.shared.resize(n, 0.0);
@@ -857,6 +927,7 @@ impl Scratch {
         self.epoch = self.epoch.wrapping_add(1);
         if self.epoch == 0 {
             self.stamp.iter_mut().for_each(|s| *s = 0);
+            self.tok_stamp.iter_mut().for_each(|s| *s = 0);
             self.epoch = 1;
         }
     }

@@ -5,7 +5,8 @@
 //!
 //! 1. **exact** — the same ASCII form (after transliteration): 1.0.
 //! 2. **fuzzy** — optimal-string-alignment edit distance (typos, a transposed pair of letters)
-//!    within a budget that grows with length: none below 4 letters, 1 up to 7, 2 up to 11, then 3.
+//!    within a budget that grows with length: none below 4 letters, 1 up to 7, 2 up to 11, then 3;
+//!    the first letters must agree (or the first two be swapped, `baid` ~ `abid`) below 5 letters.
 //!    Similarity is Jaro-Winkler, floored at 0.75 inside the budget.
 //! 3. **transliterated** — when either token came from a script that does not carry Latin vowels
 //!    faithfully (Arabic, Hebrew, kana, Hangul, Thai, Indic), equal consonant skeletons
@@ -221,7 +222,7 @@ pub fn compare(a: &TokInfo, b: &TokInfo) -> Option<(f32, Method)> {
     if budget > 0
         && long - short <= budget
         && (a.letters ^ b.letters).count_ones() as usize <= 2 * budget
-        && (a.text.as_bytes()[0] == b.text.as_bytes()[0] || short >= 5)
+        && (a.text.as_bytes()[0] == b.text.as_bytes()[0] || short >= 5 || swapped_start(a, b))
         && osa_within(&a.text, &b.text, budget).is_some()
     {
         let jw =
@@ -276,6 +277,13 @@ pub fn compare(a: &TokInfo, b: &TokInfo) -> Option<(f32, Method)> {
 fn osa_within(a: &str, b: &str, max: usize) -> Option<usize> {
     let args = rapidfuzz::distance::osa::Args::default().score_cutoff(max);
     rapidfuzz::distance::osa::distance_with_args(a.bytes(), b.bytes(), &args)
+}
+
+/// The first two letters swapped (`baid` ~ `abid`): a typo at the start of a short name that
+/// the same-first-letter rule would otherwise refuse.
+fn swapped_start(a: &TokInfo, b: &TokInfo) -> bool {
+    let (x, y) = (a.text.as_bytes(), b.text.as_bytes());
+    x.len() >= 2 && y.len() >= 2 && x[0] == y[1] && x[1] == y[0] && x[0] != x[1]
 }
 
 /// Whether a token can be compared by its consonant skeleton: tokens of scripts without
