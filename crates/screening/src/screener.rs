@@ -636,7 +636,7 @@ impl Screener {
             found.clear();
             let mut nb: Vec<(u32, f32)> = std::mem::take(&mut s.nb);
             // per query token: range in `found`, posting volume, best contribution
-            let mut slots: SmallVec<[(usize, usize, usize, f32, usize); 8]> = SmallVec::new();
+            let mut slots: SmallVec<[Slot; 8]> = SmallVec::new();
             for (i, t) in q.iter().enumerate() {
                 if !t.class.is_evidence() {
                     continue;
@@ -681,7 +681,12 @@ impl Screener {
                     .map(|f| self.postings(f.0).len())
                     .sum();
                 let best = found[start..].iter().map(|f| f.1).fold(0.0f32, f32::max);
-                slots.push((i, start, found.len(), best, volume));
+                slots.push(Slot {
+                    i,
+                    range: (start, found.len()),
+                    best,
+                    volume,
+                });
             }
             s.nb = nb;
             if total <= 0.0 {
@@ -692,11 +697,11 @@ impl Screener {
             // 2. MaxScore: the query tokens with the longest postings (common names) that
             //    together cannot bring a name to the minimum share nor to the estimate needed
             //    do not open new candidates; they only add to names found through the others.
-            slots.sort_by(|a, b| b.4.cmp(&a.4));
+            slots.sort_by_key(|sl| std::cmp::Reverse(sl.volume));
             let (mut e_share, mut e_best, mut n_expensive) = (0.0f32, 0.0f32, 0usize);
             for sl in &slots {
-                let (share, best) = (e_share + qw[sl.0], e_best + sl.3);
-                if sl.4 < 256 || (share >= min && best / wq >= need) {
+                let (share, best) = (e_share + qw[sl.i], e_best + sl.best);
+                if sl.volume < 256 || (share >= min && best / wq >= need) {
                     break;
                 }
                 e_share = share;
@@ -706,10 +711,10 @@ impl Screener {
             // 3. postings of the other tokens
             for sl in &slots[n_expensive..] {
                 s.stamp_epoch();
-                for &(tok, contrib, other) in &found[sl.1..sl.2] {
+                for &(tok, contrib, other) in &found[sl.range.0..sl.range.1] {
                     for &n in self.postings(tok) {
                         if other == u32::MAX || self.names[n as usize].tokens.contains(&other) {
-                            s.add(n, qw[sl.0], contrib);
+                            s.add(n, qw[sl.i], contrib);
                         }
                     }
                 }
@@ -718,7 +723,7 @@ impl Screener {
             for sl in &slots[..n_expensive] {
                 s.stamp_epoch();
                 let mark = s.epoch;
-                for &(tok, contrib, other) in &found[sl.1..sl.2] {
+                for &(tok, contrib, other) in &found[sl.range.0..sl.range.1] {
                     if other == u32::MAX {
                         let t = tok as usize;
                         if s.tok_stamp[t] != mark || s.tok_val[t] < contrib {
@@ -736,7 +741,7 @@ impl Screener {
                             best = best.max(s.tok_val[t as usize]);
                         }
                     }
-                    for &(tok, contrib, other) in &found[sl.1..sl.2] {
+                    for &(tok, contrib, other) in &found[sl.range.0..sl.range.1] {
                         if other != u32::MAX
                             && name.tokens.contains(&tok)
                             && name.tokens.contains(&other)
@@ -745,7 +750,7 @@ impl Screener {
                         }
                     }
                     if best > 0.0 {
-                        s.add(n, qw[sl.0], best);
+                        s.add(n, qw[sl.i], best);
                     }
                 }
             }
@@ -888,6 +893,18 @@ impl Screener {
             + self.deletions.len() * 24
             + self.weight.len() * 4
     }
+}
+
+/// One evidence token of the query during candidate generation.
+struct Slot {
+    /// Position in the query.
+    i: usize,
+    /// Its list tokens in `Scratch::found`.
+    range: (usize, usize),
+    /// The largest numerator it can bring to one name.
+    best: f32,
+    /// Postings it would read.
+    volume: usize,
 }
 
 #[derive(Default)]
