@@ -334,6 +334,25 @@ mod tests {
     }
 
     #[test]
+    fn start_swap_and_acronyms() {
+        assert_eq!(compare(&t("baid"), &t("abid")).unwrap().1, Method::Fuzzy);
+        assert!(compare(&t("bead"), &t("abid")).is_none(), "two edits");
+        // an acronym has no vowel: no skeleton evidence from it
+        assert!(compare(&ar("tkl"), &t("tcl")).is_none());
+        assert!(compare(&ar("tkl"), &t("tikal")).is_some());
+    }
+
+    #[test]
+    fn integer_keys_agree_with_strings() {
+        for (x, y) in [("mohammed", "muhammad"), ("smith", "smyth"), ("ali", "aly")] {
+            let (a, b) = (t(x), t(y));
+            assert_eq!(a.skel_key == b.skel_key, a.skeleton == b.skeleton);
+            let d = rapidfuzz::distance::osa::distance(a.text.bytes(), b.text.bytes());
+            assert!((a.letters ^ b.letters).count_ones() as usize <= 2 * d);
+        }
+    }
+
+    #[test]
     fn skeletons() {
         assert_eq!(skeleton("mohammed"), skeleton("mhmd"));
         assert_eq!(skeleton("khaled"), skeleton("khld"));
