@@ -18,11 +18,13 @@
 //! Each evidence token of the query (not a legal form or stop word) collects list tokens: itself,
 //! its deletion neighbours, its skeleton and phonetic twins, its halves when it splits into two
 //! list tokens (`jscargument` → `jsc` + `argument`), and its concatenation with the next query
-//! token (`al qaida` → `alqaida`). Each neighbour is verified with the token comparison before
-//! its postings are read. Names accumulate the weight of the query tokens they share; those
-//! holding at least a quarter of the query's evidence weight, best first and at most
-//! [`MAX_CANDIDATES`], are scored by [`align`], then qualified by entity type, date of birth,
-//! country and identifiers.
+//! token (`al qaida` → `alqaida`). Each neighbour is verified with the token comparison (once, at
+//! index time, for tokens the lists hold). Names accumulate an estimate of the score numerator
+//! (see [`Screener::candidates`]); those holding at least a quarter of the query's evidence
+//! weight whose estimate can reach the review floor, best first and at most [`MAX_CANDIDATES`],
+//! are scored by [`align`], then qualified by entity type, date of birth, country and
+//! identifiers. Common query tokens open no candidates of their own when they could not lift a
+//! name over those limits (MaxScore).
 
 use std::borrow::Cow;
 use std::cell::RefCell;
