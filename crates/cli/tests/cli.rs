@@ -334,3 +334,61 @@ fn parties_are_screened_against_the_loaded_lists_and_the_entry_is_cited() {
         "{text}"
     );
 }
+
+#[test]
+fn classify_reports_the_entries_met_and_what_is_missing() {
+    let o = run(&[
+        "classify",
+        "examples/h100-to-china-datacenter.toml",
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let us = v["classifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["jurisdiction"] == "US")
+        .unwrap();
+    assert!(us["classifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c == "3A090.a"));
+    let met = us["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["rule"] == "US.3A090.a.1")
+        .unwrap();
+    assert_eq!(met["status"], "true");
+    assert!(met["facts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f.as_str().unwrap().starts_with("item.tpp = ")));
+    // Without the die area, a chip between the bands cannot be classified: exit 3, naming it.
+    let p = write_shipment(
+        "band.toml",
+        &GOOD
+            .replace("applicable_die_area = \"814 mm2\"\n", "")
+            .replace("tera_ops = 1979", "tera_ops = 300"),
+    );
+    let o = run(&["classify", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("applicable_die_area"));
+}
+
+#[test]
+fn every_regime_lists_its_rules() {
+    for j in ["US", "EU", "NL", "JP", "GB", "TW", "CN"] {
+        let o = run(&["rules", "list", "--jurisdiction", j, "--json"]);
+        assert_eq!(o.status.code(), Some(0), "{j}: {}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let rules = v.as_array().unwrap();
+        assert!(!rules.is_empty(), "{j} has no rules");
+        assert!(rules
+            .iter()
+            .all(|r| r["jurisdiction"] == j && r["confidence"].is_string()));
+    }
+}
