@@ -36,7 +36,7 @@ use crate::routes;
         routes::audit::verify,
         routes::audit::export,
     ),
-    modifiers(&Bearer),
+    modifiers(&Bearer, &CommonResponses),
     tags(
         (name = "licence", description = "Licence determination and the rulebook"),
         (name = "screening", description = "Restricted-party screening"),
@@ -65,6 +65,69 @@ impl Modify for Bearer {
                     .build(),
             ),
         );
+    }
+}
+
+/// The error answers every protected route can give, added to each operation so the document
+/// names every status a client can see: 401/403 (token and role), 400 (a malformed query or
+/// path parameter, or malformed JSON), 413/422 (a body too large, a field wrong) where there is
+/// a body, 503 where the audit store (or the lists) can be unavailable.
+struct CommonResponses;
+
+impl Modify for CommonResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+        let error = |description: &str| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        "application/json",
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("ErrorBody")))
+                            .build(),
+                    )
+                    .build(),
+            )
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let protected = path.starts_with("/v1/") || path.starts_with("/match/");
+            if !protected {
+                continue;
+            }
+            for op in [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let has_body = op.request_body.is_some();
+                let has_params = op.parameters.as_ref().is_some_and(|p| !p.is_empty());
+                let mut add = |status: &str, description: &str| {
+                    op.responses
+                        .responses
+                        .entry(status.to_string())
+                        .or_insert_with(|| error(description));
+                };
+                add("401", "No token, or an unknown or revoked one");
+                add("403", "The token's role may not use this route");
+                add(
+                    "503",
+                    "The audit store is unavailable (nothing was recorded), or no lists are loaded",
+                );
+                if has_body || has_params {
+                    add("400", "A malformed parameter or body; the message names it");
+                }
+                if has_body {
+                    add("413", "The body is larger than the limit");
+                    add("422", "A field is wrong; the message names it");
+                }
+            }
+        }
     }
 }
 

@@ -38,6 +38,7 @@ pub struct AuditParams {
     /// Only records older than this sequence number (paging backwards).
     pub before: Option<i64>,
     /// At most this many (1–500, default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// Only records of this kind (`check`, `screen`, `review`, `lists_update`, `token` …).
     pub kind: Option<String>,

@@ -18,9 +18,31 @@ use crate::AppState;
 #[into_params(parameter_in = Query)]
 pub struct CaseParams {
     /// `open` (default), `match`, `no_match` or `all`.
+    #[param(value_type = Option<CaseFilter>)]
     pub status: Option<String>,
     /// At most this many (1–500, default 100).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
+}
+
+/// Which cases to list.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum CaseFilter {
+    Open,
+    Match,
+    NoMatch,
+    All,
+}
+
+/// A reviewer's verdict.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum Verdict {
+    Match,
+    NoMatch,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -83,9 +105,10 @@ pub async fn get_one(
 pub struct DecisionRequest {
     /// `match` (the party is the listed one) or `no_match` (it is not: the party is cleared
     /// against this list entry until the entry changes).
-    #[schema(example = "no_match")]
+    #[schema(example = "no_match", value_type = Verdict)]
     pub decision: String,
     /// Why; kept in the audit trail and on the allow-list entry.
+    #[schema(min_length = 1, max_length = 4000, pattern = r"\S")]
     pub reason: String,
 }
 
@@ -124,8 +147,8 @@ pub async fn decide(
             "a decision needs a reason",
         ));
     }
-    if reason.len() > 4000 {
-        return Err(ApiError::unprocessable("reason", "longer than 4000 bytes"));
+    if reason.chars().count() > 4000 {
+        return Err(ApiError::unprocessable("reason", "longer than 4000 characters"));
     }
     let response = serde_json::json!({"case_id": id, "decision": decision.as_str(), "reason": reason, "decided_by": caller.0.id});
     let effect = Effect::Decision {

@@ -30,10 +30,11 @@ use crate::AppState;
 #[serde(deny_unknown_fields)]
 pub struct ScreenRequest {
     /// The name, in any script.
-    #[schema(example = "Huawei Technologies Co., Ltd.")]
+    #[schema(example = "Huawei Technologies Co., Ltd.", min_length = 1, max_length = 1000, pattern = r"\S")]
     pub name: String,
     /// `Person`, `Company`, `Organization`, `LegalEntity`, `Vessel`, `Aircraft` (default: any).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<SchemaName>)]
     pub schema: Option<String>,
     /// Country (ISO code or name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -42,17 +43,35 @@ pub struct ScreenRequest {
     pub date_of_birth: Option<String>,
     /// Passport, registration, IMO … numbers as written.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(max_items = 50)]
     pub identifiers: Vec<String>,
     /// Only these lists (source keys such as `us_csl`, or sub-lists such as `Entity List`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(max_items = 50)]
     pub lists: Vec<String>,
     /// Match threshold, 0.5–1.0 (default 0.80); the review band is the 0.10 below it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0.5, maximum = 1.0)]
     pub threshold: Option<f32>,
     /// Your id for the party. The allow-list and re-screening key on it; without it, the key is
     /// derived from the query.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub party_id: Option<String>,
+}
+
+/// The party types a query can name (case does not matter; `any` or absent: every type).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub enum SchemaName {
+    Person,
+    Company,
+    Organization,
+    LegalEntity,
+    Vessel,
+    Aircraft,
+    #[schema(rename = "any")]
+    Any,
 }
 
 impl ScreenRequest {
@@ -100,10 +119,10 @@ impl ScreenRequest {
             ));
         }
         if let Some(p) = &self.party_id {
-            if p.trim().is_empty() || p.len() > 200 {
+            if p.trim().is_empty() || p.chars().count() > 200 {
                 return Err(ApiError::unprocessable(
                     f("party_id"),
-                    "give 1 to 200 bytes",
+                    "give 1 to 200 characters",
                 ));
             }
         }
@@ -438,16 +457,20 @@ pub async fn batch(
 #[serde(deny_unknown_fields)]
 pub struct MatchRequest {
     /// Up to 1000 pairs of names.
+    #[schema(max_items = 1000)]
     pub pairs: Vec<NamePair>,
     /// `Person`, `Company` … (default: any).
     #[serde(default)]
+    #[schema(value_type = Option<SchemaName>)]
     pub schema: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NamePair {
+    #[schema(min_length = 1, max_length = 1000, pattern = r"\S")]
     pub a: String,
+    #[schema(min_length = 1, max_length = 1000, pattern = r"\S")]
     pub b: String,
 }
 
@@ -536,8 +559,10 @@ pub struct YenteRequest {
 #[into_params(parameter_in = Query)]
 pub struct YenteParams {
     /// Results per query (default 5, at most 500).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<usize>,
-    /// Score at or above which a result is a `match`.
+    /// Score at or above which a result is a `match` (0.5–1.0, default 0.80).
+    #[param(minimum = 0.5, maximum = 1.0)]
     pub threshold: Option<f32>,
     /// Lowest score returned (default: the review floor).
     pub cutoff: Option<f32>,

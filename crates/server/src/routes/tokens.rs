@@ -36,9 +36,22 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<TokenList>, ApiE
 #[serde(deny_unknown_fields)]
 pub struct NewToken {
     /// Who or what uses it (`erp-prod`, `j.smith`).
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: String,
     /// `screener`, `reviewer`, `admin` or `auditor`.
+    #[schema(value_type = RoleName)]
     pub role: String,
+}
+
+/// A token's role.
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum RoleName {
+    Screener,
+    Reviewer,
+    Admin,
+    Auditor,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -67,10 +80,10 @@ pub async fn create(
         )
     })?;
     let name = req.name.trim();
-    if name.is_empty() || name.len() > 200 {
+    if name.is_empty() || name.chars().count() > 200 {
         return Err(ApiError::unprocessable(
             "name",
-            "give a name of 1 to 200 bytes",
+            "give a name of 1 to 200 characters",
         ));
     }
     let (token, secret) = state.store.create_token(name, role).await?;
