@@ -86,6 +86,25 @@ impl Catalog {
         Ok(Catalog { items })
     }
 
+    /// Loads every `*.toml` file of a catalog directory.
+    pub fn read_dir(dir: &std::path::Path) -> Result<Catalog, CatalogError> {
+        let err = |file: String, e: std::io::Error| CatalogError {
+            file,
+            message: e.to_string(),
+        };
+        let mut files = Vec::new();
+        let entries = std::fs::read_dir(dir).map_err(|e| err(dir.display().to_string(), e))?;
+        for entry in entries {
+            let path = entry.map_err(|e| err(dir.display().to_string(), e))?.path();
+            if path.extension().is_some_and(|e| e == "toml") {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| err(path.display().to_string(), e))?;
+                files.push((path.display().to_string(), text));
+            }
+        }
+        Catalog::load(files.iter().map(|(p, t)| (p.as_str(), t.as_str())))
+    }
+
     pub fn get(&self, id: &str) -> Option<&CatalogItem> {
         self.items.get(id)
     }

@@ -2,7 +2,7 @@
 //! adds the end-user requirement citing the entry; a near-match leaves the answer undetermined,
 //! naming the hit; a declared status still works.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chokepoint_check::{check, screen_parties};
 use chokepoint_engine::{Options, Outcome};
@@ -13,31 +13,8 @@ use chokepoint_screening::{Query, Schema, Screener};
 use chrono::NaiveDate;
 
 fn book() -> Rulebook {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        for e in std::fs::read_dir(dir).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                walk(&p, out)
-            } else if p.extension().is_some_and(|x| x == "yaml") {
-                out.push(p)
-            }
-        }
-    }
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rules");
-    let mut paths = Vec::new();
-    walk(&root, &mut paths);
-    let files = paths
-        .iter()
-        .map(|p| SourceFile {
-            path: p
-                .strip_prefix(&root)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned(),
-            text: std::fs::read_to_string(p).unwrap(),
-        })
-        .collect();
-    Rulebook::load(files).unwrap_or_else(|e| panic!("{e}"))
+    Rulebook::load(SourceFile::read_dir(&root).unwrap()).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn entity(id: &str, name: &str, footnote: Option<u8>) -> ListEntry {

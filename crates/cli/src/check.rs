@@ -11,8 +11,9 @@ use chrono::NaiveDate;
 use crate::exit::{BadInput, DECIDED, UNDETERMINED};
 use crate::rulebook_source::{load_catalog, load_rulebook, RulebookArgs};
 
+/// What `check` and `classify` share: the shipment, the date, the posture, the regimes.
 #[derive(clap::Args, Debug)]
-pub struct CheckArgs {
+pub struct ShipmentArgs {
     /// The shipment file (.json or .toml; format in docs/transaction.md).
     pub file: PathBuf,
     /// Answer as of this date (YYYY-MM-DD); default: the shipment's date, else today.
@@ -24,9 +25,17 @@ pub struct CheckArgs {
     /// Only these jurisdictions (repeatable), e.g. --jurisdiction US.
     #[arg(long = "jurisdiction")]
     pub jurisdictions: Vec<String>,
-    /// Print the JSON report (the stable contract in docs/output.md).
+    /// Print JSON (for `check`, the stable contract in docs/output.md).
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub rulebook: RulebookArgs,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub shipment: ShipmentArgs,
     /// Do not screen the parties (use only their declared list status).
     #[arg(long)]
     pub no_screen: bool,
@@ -34,24 +43,12 @@ pub struct CheckArgs {
     /// data directory). Without loaded lists the parties are not screened and the output says so.
     #[arg(long, env = "CHOKEPOINT_STORE")]
     pub store: Option<PathBuf>,
-    #[command(flatten)]
-    pub rulebook: RulebookArgs,
 }
 
 #[derive(clap::Args, Debug)]
 pub struct ClassifyArgs {
-    /// The shipment file (.json or .toml).
-    pub file: PathBuf,
-    #[arg(long)]
-    pub date: Option<String>,
-    #[arg(long, default_value = "enforced")]
-    pub posture: String,
-    #[arg(long = "jurisdiction")]
-    pub jurisdictions: Vec<String>,
-    #[arg(long)]
-    pub json: bool,
     #[command(flatten)]
-    pub rulebook: RulebookArgs,
+    pub shipment: ShipmentArgs,
 }
 
 /// Reads and validates a shipment file; every problem is `BadInput` (exit 2).
@@ -94,14 +91,15 @@ fn options(
     })
 }
 
-pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
+pub fn run(check: CheckArgs) -> anyhow::Result<u8> {
+    let args = &check.shipment;
     let book = load_rulebook(&args.rulebook)?;
     let shipment = read_shipment(&args.file, &book, &args.rulebook)?;
     let opts = options(&args.date, &args.posture, &args.jurisdictions, &shipment)?;
-    let lists = if args.no_screen {
+    let lists = if check.no_screen {
         None
     } else {
-        load_store_lists(args.store.clone())?
+        load_store_lists(check.store.clone())?
     };
     let screener = lists
         .as_ref()
@@ -118,7 +116,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     if args.json {
         println!("{}", serde_json::to_string_pretty(&checked)?);
     } else {
-        let screening = render_screening(checked.screening.as_ref(), args.no_screen);
+        let screening = render_screening(checked.screening.as_ref(), check.no_screen);
         let source = args.file.display().to_string();
         print!("{}", render_report(&checked.report, &source, &screening));
     }
@@ -200,7 +198,8 @@ pub fn exit_code(report: &Report) -> u8 {
     }
 }
 
-pub fn classify(args: ClassifyArgs) -> anyhow::Result<u8> {
+pub fn classify(classify: ClassifyArgs) -> anyhow::Result<u8> {
+    let args = &classify.shipment;
     let book = load_rulebook(&args.rulebook)?;
     let shipment = read_shipment(&args.file, &book, &args.rulebook)?;
     let opts = options(&args.date, &args.posture, &args.jurisdictions, &shipment)?;

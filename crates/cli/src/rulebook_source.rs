@@ -2,7 +2,7 @@
 //! `chokepoint check` works offline on a fresh machine), or a directory given by `--rules` /
 //! `CHOKEPOINT_RULES` and `--catalog` / `CHOKEPOINT_CATALOG`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Context as _;
 use chokepoint_catalog::Catalog;
@@ -31,11 +31,8 @@ pub fn rule_files(args: &RulebookArgs) -> anyhow::Result<Vec<SourceFile>> {
             collect_embedded(&RULES, &mut out);
             Ok(out)
         }
-        Some(dir) => {
-            let mut out = Vec::new();
-            collect_dir(dir, dir, &mut out)?;
-            Ok(out)
-        }
+        Some(dir) => SourceFile::read_dir(dir)
+            .with_context(|| format!("reading the rulebook {}", dir.display())),
     }
 }
 
@@ -52,25 +49,6 @@ fn collect_embedded(dir: &Dir<'_>, out: &mut Vec<SourceFile>) {
     for d in dir.dirs() {
         collect_embedded(d, out);
     }
-}
-
-fn collect_dir(root: &Path, dir: &Path, out: &mut Vec<SourceFile>) -> anyhow::Result<()> {
-    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect_dir(root, &path, out)?;
-        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
-            let text = std::fs::read_to_string(&path)
-                .with_context(|| format!("reading {}", path.display()))?;
-            let rel = path
-                .strip_prefix(root)
-                .unwrap_or(&path)
-                .to_string_lossy()
-                .replace('\\', "/");
-            out.push(SourceFile { path: rel, text });
-        }
-    }
-    Ok(())
 }
 
 /// Loads and validates the rulebook; a defect refuses start-up, naming file and entry.

@@ -14,32 +14,8 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-fn files(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
-    for e in std::fs::read_dir(dir).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            files(&p, ext, out);
-        } else if p.extension().is_some_and(|x| x == ext) {
-            out.push(p);
-        }
-    }
-}
-
 fn rule_files() -> Vec<SourceFile> {
-    let rules = root().join("rules");
-    let mut paths = Vec::new();
-    files(&rules, "yaml", &mut paths);
-    paths
-        .iter()
-        .map(|p| SourceFile {
-            path: p
-                .strip_prefix(&rules)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned(),
-            text: std::fs::read_to_string(p).unwrap(),
-        })
-        .collect()
+    SourceFile::read_dir(&root().join("rules")).unwrap()
 }
 
 fn bench(c: &mut Criterion) {
@@ -49,13 +25,7 @@ fn bench(c: &mut Criterion) {
     });
 
     let book = Rulebook::load(sources).unwrap();
-    let mut paths = Vec::new();
-    files(&root().join("catalog"), "toml", &mut paths);
-    let texts: Vec<(String, String)> = paths
-        .iter()
-        .map(|p| (p.display().to_string(), std::fs::read_to_string(p).unwrap()))
-        .collect();
-    let catalog = Catalog::load(texts.iter().map(|(p, t)| (p.as_str(), t.as_str()))).unwrap();
+    let catalog = Catalog::read_dir(&root().join("catalog")).unwrap();
     for example in [
         "h100-to-china-datacenter.toml",
         "jp-ald-tool-to-china-fab.toml",

@@ -12,7 +12,23 @@ mod common {
     include!("scenarios_common.rs");
 }
 use chrono::NaiveDate;
-use common::{files_under, load_book, load_catalog, root};
+use common::{load_book, load_catalog, root};
+use std::path::{Path, PathBuf};
+
+fn files_under(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            files_under(&p, ext, out);
+        } else if p.extension().is_some_and(|x| x == ext) {
+            out.push(p);
+        }
+    }
+}
+
 use serde::Deserialize;
 
 #[derive(Deserialize)]

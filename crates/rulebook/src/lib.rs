@@ -5,7 +5,8 @@
 //! condition that needs an absent fact is *unknown* and names that fact.
 //!
 //! Architecture invariant: no regulatory number, date or country list lives in this crate; it
-//! only knows the *shape* of rules. It does no I/O beyond what its caller hands it.
+//! only knows the *shape* of rules. Its only I/O is reading a rules directory when asked
+//! ([`SourceFile::read_dir`]); it knows nothing of HTTP, SQL or terminals.
 
 mod condition;
 mod load;

@@ -19,6 +19,40 @@ pub struct SourceFile {
     pub text: String,
 }
 
+impl SourceFile {
+    /// Reads every `*.yaml` file below `root` (the rulebook's root directory), with paths
+    /// relative to it.
+    pub fn read_dir(root: &std::path::Path) -> std::io::Result<Vec<SourceFile>> {
+        fn walk(
+            root: &std::path::Path,
+            dir: &std::path::Path,
+            out: &mut Vec<SourceFile>,
+        ) -> std::io::Result<()> {
+            for entry in std::fs::read_dir(dir)? {
+                let path = entry?.path();
+                if path.is_dir() {
+                    walk(root, &path, out)?;
+                } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+                    let text = std::fs::read_to_string(&path).map_err(|e| {
+                        std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))
+                    })?;
+                    let rel = path
+                        .strip_prefix(root)
+                        .unwrap_or(&path)
+                        .to_string_lossy()
+                        .replace('\\', "/");
+                    out.push(SourceFile { path: rel, text });
+                }
+            }
+            Ok(())
+        }
+        let mut out = Vec::new();
+        walk(root, root, &mut out)?;
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(out)
+    }
+}
+
 /// Everything wrong with a rulebook, each naming file, entry and line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LoadError {
