@@ -305,7 +305,12 @@ fn short(h: &str) -> &str {
 }
 
 /// The writer task: takes every append waiting, writes them in one transaction, answers each.
-pub(crate) async fn writer(pool: Pool, mut rx: mpsc::Receiver<Job>, max_batch: usize) {
+pub(crate) async fn writer(
+    pool: Pool,
+    mut rx: mpsc::Receiver<Job>,
+    max_batch: usize,
+    allow: crate::SharedAllow,
+) {
     let mut jobs: Vec<Job> = Vec::with_capacity(max_batch);
     while let Some(job) = rx.recv().await {
         jobs.push(job);
@@ -327,6 +332,15 @@ pub(crate) async fn writer(pool: Pool, mut rx: mpsc::Receiver<Job>, max_batch: u
         };
         match result {
             Ok(outcomes) => {
+                // A decision may have added an allow-list entry: the next screening re-reads it.
+                if outcomes.iter().any(
+                    |o| matches!(o, Ok(a) if matches!(a.effect, crate::EffectOutput::Decided(_))),
+                ) {
+                    allow
+                        .write()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .invalidate();
+                }
                 for (reply, outcome) in replies.into_iter().zip(outcomes) {
                     let _ = reply.send(outcome);
                 }

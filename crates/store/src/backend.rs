@@ -1,12 +1,42 @@
 //! Every statement, written once and compiled for both databases. The SQL is the common subset:
 //! `$n` placeholders (SQLite reads them by number too), `RETURNING`, `ON CONFLICT`, savepoints.
 
+/// Rows per multi-row insert: a batch of n rows is written as chunks of these sizes (binary
+/// decomposition), so each database prepares at most this many distinct statements.
+const CHUNKS: [usize; 6] = [32, 16, 8, 4, 2, 1];
+
+/// The largest chunk that fits in `n` rows.
+fn chunk(n: usize) -> usize {
+    CHUNKS.iter().copied().find(|&c| c <= n).unwrap_or(1)
+}
+
+/// `prefix` then `n` groups of `cols` numbered placeholders, then `suffix`.
+fn multi_row(prefix: &str, cols: usize, n: usize, suffix: &str) -> String {
+    let mut sql = String::from(prefix);
+    for row in 0..n {
+        if row > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for c in 0..cols {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("${}", row * cols + c + 1));
+        }
+        sql.push(')');
+    }
+    sql.push_str(suffix);
+    sql
+}
+
 macro_rules! backend {
     ($name:ident, $db:ty) => {
         pub(crate) mod $name {
             use sqlx::Row;
 
             use crate::audit::{seal, Appended, NewRecord, Record};
+            use super::{chunk, multi_row, CHUNKS};
             use crate::{AllowEntry, Case, CaseStatus, Effect, EffectOutput, Party, Result, Role, StoreError, TokenInfo};
 
             type Pool = sqlx::Pool<$db>;
@@ -113,110 +143,173 @@ macro_rules! backend {
 
             /// Writes a batch in one transaction. The outer error means nothing was written;
             /// an inner one, that this item's effect was refused (and its record not written).
+            ///
+            /// Statements per batch are kept few: the head is locked and read in one statement,
+            /// parties and audit records are written with multi-row inserts at the end (their order
+            /// within the transaction does not matter: they commit together or not at all), and
+            /// only a review decision, which can be refused, runs inside a savepoint.
             pub async fn write_batch(p: &Pool, items: Vec<(NewRecord, Effect)>) -> Result<Vec<Result<Appended>>> {
                 let mut tx = p.begin().await?;
                 // Writing first takes the write lock (SQLite) or the head row's lock (PostgreSQL)
                 // before the head is read, so appends from other processes queue behind us.
-                sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1").execute(&mut *tx).await?;
-                let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut *tx).await?;
+                let row = sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash").fetch_one(&mut *tx).await?;
                 let mut seq: i64 = row.try_get("seq")?;
                 let mut prev: String = row.try_get("hash")?;
                 let now = crate::now();
                 let mut out = Vec::with_capacity(items.len());
+                let mut records: Vec<Record> = Vec::with_capacity(items.len());
+                // party key → party, the last screening of a party in the batch winning.
+                let mut parties: Vec<Party> = Vec::new();
+                let mut party_index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
                 for (new, effect) in items {
-                    let has_effect = !matches!(effect, Effect::None);
-                    if has_effect {
-                        sqlx::query("SAVEPOINT item").execute(&mut *tx).await?;
-                    }
-                    let effect_out = match apply(&mut tx, effect, seq + 1, &now).await {
-                        Ok(o) => o,
-                        Err(e) => {
-                            sqlx::query("ROLLBACK TO SAVEPOINT item").execute(&mut *tx).await?;
-                            sqlx::query("RELEASE SAVEPOINT item").execute(&mut *tx).await?;
-                            out.push(Err(e));
-                            continue;
+                    let effect_out = match effect {
+                        Effect::None => EffectOutput::None,
+                        Effect::Screening { party, cases } => {
+                            if let Some(party) = party {
+                                match party_index.get(&party.key) {
+                                    Some(&i) => parties[i] = party,
+                                    None => {
+                                        party_index.insert(party.key.clone(), parties.len());
+                                        parties.push(party);
+                                    }
+                                }
+                            }
+                            if cases.is_empty() {
+                                EffectOutput::Cases(Vec::new())
+                            } else {
+                                open_cases(&mut tx, cases, seq + 1, &now).await?
+                            }
+                        }
+                        decision @ Effect::Decision { .. } => {
+                            sqlx::query("SAVEPOINT item").execute(&mut *tx).await?;
+                            match apply(&mut tx, decision, &now).await {
+                                Ok(o) => {
+                                    sqlx::query("RELEASE SAVEPOINT item").execute(&mut *tx).await?;
+                                    o
+                                }
+                                Err(e) => {
+                                    sqlx::query("ROLLBACK TO SAVEPOINT item").execute(&mut *tx).await?;
+                                    sqlx::query("RELEASE SAVEPOINT item").execute(&mut *tx).await?;
+                                    out.push(Err(e));
+                                    continue;
+                                }
+                            }
                         }
                     };
                     let r = seal(seq + 1, &now, &prev, &new);
-                    let sql = format!("INSERT INTO audit_log ({RECORD_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)");
-                    sqlx::query(&sql)
-                        .bind(r.seq)
-                        .bind(&r.recorded_at)
-                        .bind(&r.kind)
-                        .bind(&r.actor_id)
-                        .bind(&r.actor_name)
-                        .bind(&r.actor_role)
-                        .bind(&r.rulebook_version)
-                        .bind(&r.list_versions)
-                        .bind(&r.request)
-                        .bind(&r.response)
-                        .bind(&r.prev_hash)
-                        .bind(&r.hash)
-                        .execute(&mut *tx)
-                        .await?;
-                    if has_effect {
-                        sqlx::query("RELEASE SAVEPOINT item").execute(&mut *tx).await?;
-                    }
                     seq = r.seq;
                     prev = r.hash.clone();
-                    out.push(Ok(Appended { seq: r.seq, hash: r.hash, recorded_at: r.recorded_at, effect: effect_out }));
+                    out.push(Ok(Appended { seq: r.seq, hash: r.hash.clone(), recorded_at: r.recorded_at.clone(), effect: effect_out }));
+                    records.push(r);
                 }
-                sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1").bind(seq).bind(&prev).execute(&mut *tx).await?;
+                let mut rest: &[Party] = &parties;
+                while !rest.is_empty() {
+                    let n = chunk(rest.len());
+                    let mut q = sqlx::query(party_sql(n));
+                    for party in &rest[..n] {
+                        q = q.bind(&party.key).bind(&party.name).bind(&party.query).bind(&now).bind(&now);
+                    }
+                    q.execute(&mut *tx).await?;
+                    rest = &rest[n..];
+                }
+                let mut rest: &[Record] = &records;
+                while !rest.is_empty() {
+                    let n = chunk(rest.len());
+                    let mut q = sqlx::query(record_sql(n));
+                    for r in &rest[..n] {
+                        q = q
+                            .bind(r.seq)
+                            .bind(&r.recorded_at)
+                            .bind(&r.kind)
+                            .bind(&r.actor_id)
+                            .bind(&r.actor_name)
+                            .bind(&r.actor_role)
+                            .bind(&r.rulebook_version)
+                            .bind(&r.list_versions)
+                            .bind(&r.request)
+                            .bind(&r.response)
+                            .bind(&r.prev_hash)
+                            .bind(&r.hash);
+                    }
+                    q.execute(&mut *tx).await?;
+                    rest = &rest[n..];
+                }
+                if !records.is_empty() {
+                    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1").bind(seq).bind(&prev).execute(&mut *tx).await?;
+                }
                 tx.commit().await?;
                 Ok(out)
             }
 
-            async fn apply(tx: &mut Tx<'_>, effect: Effect, seq: i64, now: &str) -> Result<EffectOutput> {
-                match effect {
-                    Effect::None => Ok(EffectOutput::None),
-                    Effect::Screening { party, cases } => {
-                        if let Some(party) = party {
-                            sqlx::query(
-                                "INSERT INTO parties (party_key, name, query, first_seen, last_screened) VALUES ($1, $2, $3, $4, $4) \
-                                 ON CONFLICT (party_key) DO UPDATE SET name = excluded.name, query = excluded.query, last_screened = excluded.last_screened",
+            /// The statement inserting `n` audit records (`n` is one of [`CHUNKS`]).
+            fn record_sql(n: usize) -> &'static str {
+                static SQL: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+                let all = SQL.get_or_init(|| CHUNKS.iter().map(|&n| multi_row(&format!("INSERT INTO audit_log ({RECORD_COLS}) VALUES "), 12, n, "")).collect());
+                &all[CHUNKS.iter().position(|&c| c == n).unwrap_or(0)]
+            }
+
+            /// The statement upserting `n` distinct parties.
+            fn party_sql(n: usize) -> &'static str {
+                static SQL: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+                let all = SQL.get_or_init(|| {
+                    CHUNKS
+                        .iter()
+                        .map(|&n| {
+                            multi_row(
+                                "INSERT INTO parties (party_key, name, query, first_seen, last_screened) VALUES ",
+                                5,
+                                n,
+                                " ON CONFLICT (party_key) DO UPDATE SET name = excluded.name, query = excluded.query, last_screened = excluded.last_screened",
                             )
-                            .bind(&party.key)
-                            .bind(&party.name)
-                            .bind(&party.query)
-                            .bind(now)
-                            .execute(&mut **tx)
-                            .await?;
-                        }
-                        let mut ids = Vec::with_capacity(cases.len());
-                        for c in cases {
-                            let existing = sqlx::query(
-                                "SELECT id FROM cases WHERE party_key = $1 AND list_source = $2 AND entry_id = $3 AND entry_hash = $4 AND status = 'open' ORDER BY id LIMIT 1",
-                            )
-                            .bind(&c.party_key)
-                            .bind(&c.list_source)
-                            .bind(&c.entry_id)
-                            .bind(&c.entry_hash)
-                            .fetch_optional(&mut **tx)
-                            .await?;
-                            if let Some(row) = existing {
-                                ids.push(row.try_get("id")?);
-                                continue;
-                            }
-                            let row = sqlx::query(
-                                "INSERT INTO cases (opened_at, status, party_key, party_name, list_source, entry_id, entry_hash, entry_name, score, hit, audit_seq) \
-                                 VALUES ($1, 'open', $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-                            )
-                            .bind(now)
-                            .bind(&c.party_key)
-                            .bind(&c.party_name)
-                            .bind(&c.list_source)
-                            .bind(&c.entry_id)
-                            .bind(&c.entry_hash)
-                            .bind(&c.entry_name)
-                            .bind(c.score)
-                            .bind(&c.hit)
-                            .bind(seq)
-                            .fetch_one(&mut **tx)
-                            .await?;
-                            ids.push(row.try_get("id")?);
-                        }
-                        Ok(EffectOutput::Cases(ids))
+                        })
+                        .collect()
+                });
+                &all[CHUNKS.iter().position(|&c| c == n).unwrap_or(0)]
+            }
+
+            /// Opens a case per hit to review (reusing an open case for the same party and list
+            /// entry content); the case ids in order.
+            async fn open_cases(tx: &mut Tx<'_>, cases: Vec<crate::NewCase>, seq: i64, now: &str) -> Result<EffectOutput> {
+                let mut ids = Vec::with_capacity(cases.len());
+                for c in cases {
+                    let existing = sqlx::query(
+                        "SELECT id FROM cases WHERE party_key = $1 AND list_source = $2 AND entry_id = $3 AND entry_hash = $4 AND status = 'open' ORDER BY id LIMIT 1",
+                    )
+                    .bind(&c.party_key)
+                    .bind(&c.list_source)
+                    .bind(&c.entry_id)
+                    .bind(&c.entry_hash)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+                    if let Some(row) = existing {
+                        ids.push(row.try_get("id")?);
+                        continue;
                     }
+                    let row = sqlx::query(
+                        "INSERT INTO cases (opened_at, status, party_key, party_name, list_source, entry_id, entry_hash, entry_name, score, hit, audit_seq) \
+                         VALUES ($1, 'open', $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                    )
+                    .bind(now)
+                    .bind(&c.party_key)
+                    .bind(&c.party_name)
+                    .bind(&c.list_source)
+                    .bind(&c.entry_id)
+                    .bind(&c.entry_hash)
+                    .bind(&c.entry_name)
+                    .bind(c.score)
+                    .bind(&c.hit)
+                    .bind(seq)
+                    .fetch_one(&mut **tx)
+                    .await?;
+                    ids.push(row.try_get("id")?);
+                }
+                Ok(EffectOutput::Cases(ids))
+            }
+
+            /// A review decision (the other effects are written by `write_batch` itself).
+            async fn apply(tx: &mut Tx<'_>, effect: Effect, now: &str) -> Result<EffectOutput> {
+                match effect {
+                    Effect::None | Effect::Screening { .. } => Ok(EffectOutput::None),
                     Effect::Decision { case_id, decision, reason, decided_by } => {
                         if decision == CaseStatus::Open {
                             return Err(StoreError::Conflict("a decision is `match` or `no_match`".into()));
@@ -299,10 +392,11 @@ macro_rules! backend {
 
             // ---- cases ----
 
-            pub async fn allowed(p: &Pool, party_key: &str, list_source: &str, entry_id: &str, entry_hash: &str) -> Result<Option<AllowEntry>> {
-                let sql = format!("SELECT {ALLOW_COLS} FROM allow_list WHERE party_key = $1 AND list_source = $2 AND entry_id = $3 AND entry_hash = $4");
-                let row = sqlx::query(&sql).bind(party_key).bind(list_source).bind(entry_id).bind(entry_hash).fetch_optional(p).await?;
-                Ok(row.as_ref().map(allow).transpose()?)
+            /// Allow-list entries with `id > after`, oldest first.
+            pub async fn allow_since(p: &Pool, after: i64) -> Result<Vec<AllowEntry>> {
+                let sql = format!("SELECT {ALLOW_COLS} FROM allow_list WHERE id > $1 ORDER BY id");
+                let rows = sqlx::query(&sql).bind(after).fetch_all(p).await?;
+                Ok(rows.iter().map(allow).collect::<Result<_, _>>()?)
             }
 
             pub async fn allow_list(p: &Pool, limit: i64) -> Result<Vec<AllowEntry>> {

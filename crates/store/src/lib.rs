@@ -79,12 +79,44 @@ pub struct StoreOptions {
 
 type Job = (NewRecord, Effect, oneshot::Sender<Result<Appended>>);
 
+/// How long the in-memory allow-list is trusted before it is brought up to date with entries
+/// written by other processes on the same database. Decisions made through this store are seen at
+/// once: the writer marks the cache stale before it answers a decision.
+pub const ALLOW_LIST_REFRESH: Duration = Duration::from_secs(1);
+
+/// The allow-list in memory (it only grows: rows are never updated or deleted), so screening
+/// does not query the database once per hit.
+#[derive(Default)]
+pub(crate) struct AllowCache {
+    by_key: std::collections::HashMap<(String, String, String, String), AllowEntry>,
+    max_id: i64,
+    checked: Option<std::time::Instant>,
+    /// Bumped by every invalidation: a refresh that raced with one does not mark the cache fresh.
+    generation: u64,
+}
+
+impl AllowCache {
+    fn fresh(&self) -> bool {
+        self.checked
+            .is_some_and(|t| t.elapsed() < ALLOW_LIST_REFRESH)
+    }
+
+    pub(crate) fn invalidate(&mut self) {
+        self.checked = None;
+        self.generation += 1;
+    }
+}
+
+pub(crate) type SharedAllow = std::sync::Arc<std::sync::RwLock<AllowCache>>;
+
 /// A connection pool plus the audit writer. Cheap to clone.
 #[derive(Clone)]
 pub struct Store {
     pool: Pool,
     writer: mpsc::Sender<Job>,
     url: String,
+    allow: SharedAllow,
+    allow_refresh: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 /// Calls the same function of the backend module for whichever database the store is on.
@@ -114,6 +146,8 @@ impl Store {
                 .busy_timeout(Duration::from_secs(30));
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
+                // A local file: no connection to go stale, so no round trip before each use.
+                .test_before_acquire(false)
                 .connect_with(o)
                 .await?;
             sqlx::migrate!("migrations/sqlite").run(&pool).await?;
@@ -152,11 +186,14 @@ impl Store {
         };
         let (tx, rx) = mpsc::channel::<Job>(4096);
         let max_batch = opts.max_batch.unwrap_or(256).max(1);
-        tokio::spawn(audit::writer(pool.clone(), rx, max_batch));
+        let allow = SharedAllow::default();
+        tokio::spawn(audit::writer(pool.clone(), rx, max_batch, allow.clone()));
         Ok(Store {
             pool,
             writer: tx,
             url: redact(url),
+            allow,
+            allow_refresh: Default::default(),
         })
     }
 
@@ -289,7 +326,50 @@ impl Store {
         entry_id: &str,
         entry_hash: &str,
     ) -> Result<Option<AllowEntry>> {
-        dispatch!(self, allowed(party_key, list_source, entry_id, entry_hash))
+        let fresh = self.allow.read().unwrap_or_else(|e| e.into_inner()).fresh();
+        if !fresh {
+            self.refresh_allow().await?;
+        }
+        let cache = self.allow.read().unwrap_or_else(|e| e.into_inner());
+        let key = (
+            party_key.to_string(),
+            list_source.to_string(),
+            entry_id.to_string(),
+            entry_hash.to_string(),
+        );
+        Ok(cache.by_key.get(&key).cloned())
+    }
+
+    /// Reads the allow-list entries added since the last read (one refresh at a time).
+    async fn refresh_allow(&self) -> Result<()> {
+        let _one = self.allow_refresh.lock().await;
+        let (after, generation) = {
+            let cache = self.allow.read().unwrap_or_else(|e| e.into_inner());
+            if cache.fresh() {
+                return Ok(());
+            }
+            (cache.max_id, cache.generation)
+        };
+        let started = std::time::Instant::now();
+        let new = dispatch!(self, allow_since(after))?;
+        let mut cache = self.allow.write().unwrap_or_else(|e| e.into_inner());
+        for e in new {
+            cache.max_id = cache.max_id.max(e.id);
+            cache.by_key.insert(
+                (
+                    e.party_key.clone(),
+                    e.list_source.clone(),
+                    e.entry_id.clone(),
+                    e.entry_hash.clone(),
+                ),
+                e,
+            );
+        }
+        // Left stale if the writer invalidated it while we read: the read may predate a decision.
+        if cache.generation == generation {
+            cache.checked = Some(started);
+        }
+        Ok(())
     }
 
     pub async fn allow_list(&self, limit: i64) -> Result<Vec<AllowEntry>> {
