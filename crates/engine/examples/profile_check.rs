@@ -32,11 +32,21 @@ fn main() {
         posture: Posture::Enforced,
         jurisdictions: None,
     };
-    let start = std::time::Instant::now();
+    let mut times = Vec::with_capacity(n);
     let mut outcomes = 0;
     for _ in 0..n {
+        let start = std::time::Instant::now();
         outcomes += determine(&book, &shipment, &opts).determinations.len();
+        times.push(start.elapsed());
     }
-    let per = start.elapsed() / n as u32;
-    eprintln!("{n} checks, {per:?} per check ({outcomes} determinations)");
+    times.sort();
+    let pct = |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)];
+    let mean = times.iter().sum::<std::time::Duration>() / n as u32;
+    eprintln!(
+        "{n} checks ({outcomes} determinations): mean {mean:?}, p50 {:?}, p90 {:?}, p99 {:?}, max {:?}",
+        pct(0.5),
+        pct(0.9),
+        pct(0.99),
+        times[times.len() - 1]
+    );
 }
