@@ -346,7 +346,7 @@ async fn screening_a_match_and_a_clear_name() {
     let app = app().await;
     let r = app
         .post(
-            "/v1/screen",
+            "/v1/screen?detail=full",
             Role::Screener,
             r#"{"name": "BANCO NACIONAL DE CUBA"}"#,
         )
@@ -738,4 +738,40 @@ async fn the_web_ui_is_served() {
         app.call("GET", "/ui/nope.js", None, "", "").await.status,
         StatusCode::NOT_FOUND
     );
+}
+
+#[tokio::test]
+async fn screening_answers_compactly_by_default_and_records_what_it_sent() {
+    let app = app().await;
+    let body = r#"{"name": "BANCO NACIONAL DE CUBA"}"#;
+    let r = app.post("/v1/screen", Role::Screener, body).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let v = r.json();
+    let hit = &v["hits"][0];
+    assert_eq!(hit["entry"]["id"], "306");
+    assert_eq!(hit["entry"]["source"], "ofac_sdn");
+    assert_eq!(hit["entry_name"], "Banco Nacional de Cuba", "{hit}");
+    assert!(hit.get("explanation").is_none(), "{hit}");
+    assert!(hit["entry"].get("names").is_none(), "{hit}");
+    // The audit record holds the response as sent, less the reference to the record itself.
+    let seq = v["audit"]["seq"].as_i64().unwrap();
+    let rec = app.state.store.audit_get(seq).await.unwrap();
+    let mut sent = v.clone();
+    sent.as_object_mut().unwrap().remove("audit");
+    let stored: serde_json::Value = serde_json::from_str(&rec.response).unwrap();
+    assert_eq!(stored, sent);
+
+    let full = app
+        .post("/v1/screen?detail=full", Role::Screener, body)
+        .await
+        .json();
+    assert!(full["hits"][0]["explanation"]["name"]["tokens"].is_array());
+    assert!(full["hits"][0]["entry"]["names"].is_array());
+    assert!(r.text.len() < serde_json::to_string(&full).unwrap().len());
+
+    let bad = app
+        .post("/v1/screen?detail=everything", Role::Screener, body)
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.text);
+    assert_eq!(bad.json()["error"]["field"], "query.detail");
 }

@@ -138,7 +138,7 @@ async function screen(ev) {
   if ($('#screen-schema').value) req.schema = $('#screen-schema').value;
   if ($('#screen-country').value.trim()) req.country = $('#screen-country').value.trim();
   if ($('#screen-party').value.trim()) req.party_id = $('#screen-party').value.trim();
-  const r = await api('POST', '/v1/screen', JSON.stringify(req));
+  const r = await api('POST', '/v1/screen?detail=full', JSON.stringify(req));
   const out = $('#screen-result');
   fill(out, 
     h('div', { class: 'card' },

@@ -148,7 +148,10 @@ pub async fn decide(
         ));
     }
     if reason.chars().count() > 4000 {
-        return Err(ApiError::unprocessable("reason", "longer than 4000 characters"));
+        return Err(ApiError::unprocessable(
+            "reason",
+            "longer than 4000 characters",
+        ));
     }
     let response = serde_json::json!({"case_id": id, "decision": decision.as_str(), "reason": reason, "decided_by": caller.0.id});
     let effect = Effect::Decision {

@@ -137,14 +137,25 @@ pub(crate) async fn record(
     response: &impl Serialize,
     effect: Effect,
 ) -> Result<Appended, ApiError> {
+    let response = serde_json::to_string(response)
+        .map_err(|e| ApiError::internal(format!("response: {e}")))?;
+    record_json(state, caller, entry, response, effect).await
+}
+
+/// [`record`] with the response already encoded.
+pub(crate) async fn record_json(
+    state: &AppState,
+    caller: &Caller,
+    entry: Entry<'_>,
+    response: String,
+    effect: Effect,
+) -> Result<Appended, ApiError> {
     let Entry {
         kind,
         request,
         lists: list_versions,
         rulebook,
     } = entry;
-    let response = serde_json::to_string(response)
-        .map_err(|e| ApiError::internal(format!("response: {e}")))?;
     let rec = NewRecord {
         kind: kind.to_string(),
         actor_id: caller.0.id.clone(),

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{record, request_doc, AuditRef, Entry};
+use super::{record_json, request_doc, AuditRef, Entry};
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{bytes_rejection, parse_json, JsonBody, Params};
@@ -30,7 +30,12 @@ use crate::AppState;
 #[serde(deny_unknown_fields)]
 pub struct ScreenRequest {
     /// The name, in any script.
-    #[schema(example = "Huawei Technologies Co., Ltd.", min_length = 1, max_length = 1000, pattern = r"\S")]
+    #[schema(
+        example = "Huawei Technologies Co., Ltd.",
+        min_length = 1,
+        max_length = 1000,
+        pattern = r"\S"
+    )]
     pub name: String,
     /// `Person`, `Company`, `Organization`, `LegalEntity`, `Vessel`, `Aircraft` (default: any).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -151,13 +156,93 @@ impl ScreenRequest {
     }
 }
 
+/// How much each hit carries (`?detail=`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Detail {
+    /// The list entry's key facts (source, sub-list, id, type, programmes, source link), the
+    /// matched name, score and decision: about a fifth of `full`.
+    #[default]
+    Compact,
+    /// Also the whole list entry (every name, address, identifier, licence data, remarks) and the
+    /// token-by-token explanation of the score.
+    Full,
+}
+
+/// Query parameters of `/v1/screen` and `/v1/screen/batch`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ScreenParams {
+    /// `compact` (default) or `full`: with `full`, each hit also carries the whole list entry
+    /// and the token-by-token explanation of its score. Review cases always keep the full hit.
+    #[param(value_type = Option<Detail>)]
+    pub detail: Option<Detail>,
+}
+
+/// A hit's list entry, borrowed from the serving index (no copy per hit); written whole or as
+/// its key facts.
+#[derive(Clone)]
+pub struct EntryOut {
+    screening: Arc<Screening>,
+    index: usize,
+    full: bool,
+}
+
+impl std::ops::Deref for EntryOut {
+    type Target = ListEntry;
+    fn deref(&self) -> &ListEntry {
+        &self.screening.screener.entries()[self.index]
+    }
+}
+
+impl std::fmt::Debug for EntryOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.source, self.id)
+    }
+}
+
+impl Serialize for EntryOut {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Compact<'a> {
+            source: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            sub_list: Option<&'a str>,
+            id: &'a str,
+            entity_type: chokepoint_lists::EntityType,
+            #[serde(skip_serializing_if = "<[String]>::is_empty")]
+            programs: &'a [String],
+            #[serde(skip_serializing_if = "Option::is_none")]
+            source_url: Option<&'a str>,
+        }
+        let e: &ListEntry = self;
+        if self.full {
+            e.serialize(ser)
+        } else {
+            Compact {
+                source: &e.source,
+                sub_list: e.sub_list.as_deref(),
+                id: &e.id,
+                entity_type: e.entity_type,
+                programs: &e.programs,
+                source_url: e.source_url.as_deref(),
+            }
+            .serialize(ser)
+        }
+    }
+}
+
 /// One hit.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct HitOut {
-    /// The list entry: source, sub-list, id, names, addresses, identifiers, programmes, licence
-    /// data, source link.
+    /// The list entry. `detail=compact`: source, sub_list, id, entity_type, programs,
+    /// source_url. `detail=full`: the whole entry (also names, addresses, countries,
+    /// identifiers, dates of birth, licence data, remarks).
     #[schema(value_type = Object)]
-    pub entry: ListEntry,
+    pub entry: EntryOut,
+    /// The entry's primary name.
+    pub entry_name: String,
     /// SHA-256 of the entry's content; an allow-list entry holds only for this content.
     pub entry_hash: String,
     pub matched_name: String,
@@ -167,9 +252,11 @@ pub struct HitOut {
     /// `match` or `review`.
     #[schema(value_type = String)]
     pub decision: Decision,
-    /// Token by token: which query token met which list token, how, and with what weight.
-    #[schema(value_type = Object)]
-    pub explanation: Explanation,
+    /// Token by token: which query token met which list token, how, and with what weight
+    /// (`detail=full` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub explanation: Option<Explanation>,
     /// The allow-list entry that clears this hit, when one does.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed: Option<AllowedBy>,
@@ -204,13 +291,26 @@ pub(crate) fn serving(state: &AppState) -> Result<Arc<Screening>, ApiError> {
     state.screening().ok_or_else(|| ApiError::unavailable("no restricted-party lists are loaded: run `chokepoint lists update` (or load lists) and restart, or POST /v1/lists/update"))
 }
 
-/// Screens (CPU only).
-pub(crate) fn run(s: &Screening, q: &Query) -> Vec<HitOut> {
+impl HitOut {
+    /// Leaves out the whole entry and the explanation.
+    pub(crate) fn compact(&mut self) {
+        self.entry.full = false;
+        self.explanation = None;
+    }
+}
+
+/// Screens (CPU only); the hits in full.
+pub(crate) fn run(s: &Arc<Screening>, q: &Query) -> Vec<HitOut> {
     s.screener
         .screen(q)
         .into_iter()
         .map(|h| HitOut {
-            entry: h.entry.clone(),
+            entry: EntryOut {
+                screening: s.clone(),
+                index: h.entry_index,
+                full: true,
+            },
+            entry_name: h.entry.primary_name().to_string(),
             entry_hash: s
                 .entry_hashes
                 .get(h.entry_index)
@@ -220,7 +320,7 @@ pub(crate) fn run(s: &Screening, q: &Query) -> Vec<HitOut> {
             name_kind: h.name_kind,
             score: h.score,
             decision: h.decision,
-            explanation: h.explanation,
+            explanation: Some(h.explanation),
             allowed: None,
             case_id: None,
         })
@@ -240,8 +340,16 @@ pub(crate) fn new_case(party_key: &str, party_name: &str, h: &HitOut) -> NewCase
     }
 }
 
-/// Applies the allow-list, writes the audit record (opening cases for review hits), and fills in
-/// case ids and the audit reference.
+/// A settled screening: the response, and its JSON as sent.
+pub(crate) struct Settled {
+    pub resp: ScreenResponse,
+    pub body: String,
+}
+
+/// Applies the allow-list, writes the audit record (opening cases for review hits, which keep
+/// the full hits), and fills in case ids and the audit reference. The response is recorded and
+/// sent in `detail`.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn settle(
     state: &AppState,
     caller: &Caller,
@@ -250,7 +358,8 @@ pub(crate) async fn settle(
     mut hits: Vec<HitOut>,
     kind: &str,
     request: String,
-) -> Result<ScreenResponse, ApiError> {
+    detail: Detail,
+) -> Result<Settled, ApiError> {
     let party_key = req.party_key();
     for h in hits.iter_mut().filter(|h| h.decision == Decision::Review) {
         if let Some(a) = state
@@ -290,6 +399,9 @@ pub(crate) async fn settle(
         .iter()
         .map(|&i| new_case(&party_key, req.name.trim(), &resp.hits[i]))
         .collect();
+    if detail == Detail::Compact {
+        resp.hits.iter_mut().for_each(HitOut::compact);
+    }
     let party = Party {
         key: party_key,
         name: req.name.trim().to_string(),
@@ -305,55 +417,89 @@ pub(crate) async fn settle(
         lists: Some(&s.list_versions),
         rulebook: false,
     };
-    let appended = record(state, caller, entry, &resp, effect).await?;
+    let recorded =
+        serde_json::to_string(&resp).map_err(|e| ApiError::internal(format!("response: {e}")))?;
+    let appended = record_json(state, caller, entry, recorded.clone(), effect).await?;
     state.metrics.screened.inc();
+    let mut changed = false;
     if let EffectOutput::Cases(ids) = &appended.effect {
         state.metrics.cases_opened.inc_by(ids.len() as u64);
         for (&i, &id) in to_review.iter().zip(ids) {
             resp.hits[i].case_id = Some(id);
+            changed = true;
         }
     }
-    resp.audit = Some(AuditRef::from(&appended));
-    Ok(resp)
+    let audit = AuditRef::from(&appended);
+    // What is sent is what was recorded plus the audit reference (and case ids, when cases
+    // were opened): without case ids, the recorded text is reused rather than encoded again.
+    let body = if changed {
+        resp.audit = Some(audit);
+        serde_json::to_string(&resp).map_err(|e| ApiError::internal(format!("response: {e}")))?
+    } else {
+        let mut body = recorded;
+        body.pop(); // the closing brace
+        body.push_str(",\"audit\":");
+        body.push_str(
+            &serde_json::to_string(&audit)
+                .map_err(|e| ApiError::internal(format!("response: {e}")))?,
+        );
+        body.push('}');
+        resp.audit = Some(audit);
+        body
+    };
+    Ok(Settled { resp, body })
 }
 
 /// Screen one party against the restricted-party lists.
-#[utoipa::path(post, path = "/v1/screen", tag = "screening", request_body = ScreenRequest,
+///
+/// By default (`detail=compact`) each hit names its list entry by its key facts; `detail=full`
+/// adds the whole entry and the token-by-token explanation of the score (about five times the
+/// size). What is sent is what the audit record keeps.
+#[utoipa::path(post, path = "/v1/screen", tag = "screening", params(ScreenParams), request_body = ScreenRequest,
     responses((status = 200, body = ScreenResponse), (status = 400, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody), (status = 503, body = ErrorBody, description = "No lists loaded")),
     security(("bearer" = [])))]
 pub async fn screen(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    Params(p): Params<ScreenParams>,
     JsonBody(req, body): JsonBody<ScreenRequest>,
-) -> Result<Json<ScreenResponse>, ApiError> {
+) -> Result<Response, ApiError> {
     let q = req.query("")?;
     let s = serving(&state)?;
+    let detail = p.detail.unwrap_or_default();
     let hits = run(&s, &q);
-    let resp = settle(
+    let params = match detail {
+        Detail::Compact => serde_json::json!({}),
+        Detail::Full => serde_json::json!({"detail": "full"}),
+    };
+    let settled = settle(
         &state,
         &caller,
         &s,
         &req,
         hits,
         "screen",
-        request_doc(&serde_json::json!({}), &body),
+        request_doc(&params, &body),
+        detail,
     )
     .await?;
-    Ok(Json(resp))
+    Ok(([(header::CONTENT_TYPE, "application/json")], settled.body).into_response())
 }
 
 /// Screen many parties: one JSON `ScreenRequest` per line in, one `ScreenResponse` per line out
 /// (with `line`, the input line number), streamed as each chunk is screened and recorded.
 /// All lines are checked before any is screened: a bad line is 422 naming `line N.field`.
-#[utoipa::path(post, path = "/v1/screen/batch", tag = "screening",
+#[utoipa::path(post, path = "/v1/screen/batch", tag = "screening", params(ScreenParams),
     request_body(content = String, description = "NDJSON: one ScreenRequest per line", content_type = "application/x-ndjson"),
     responses((status = 200, description = "NDJSON: one ScreenResponse per line", content_type = "application/x-ndjson"), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn batch(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    Params(p): Params<ScreenParams>,
     req: Request,
 ) -> Result<Response, ApiError> {
+    let detail = p.detail.unwrap_or_default();
     let limit = state.config.batch_body_limit;
     let body = Bytes::from_request(req, &state)
         .await
@@ -425,21 +571,31 @@ pub async fn batch(
                     }
                 };
                 let futures = screened.iter().map(|(line, r, hits, raw)| {
-                    let doc = request_doc(&serde_json::json!({"line": line}), raw.as_bytes());
-                    settle(&state, &caller, &s, r, hits.clone(), "screen", doc)
+                    let params = match detail {
+                        Detail::Compact => serde_json::json!({"line": line}),
+                        Detail::Full => serde_json::json!({"line": line, "detail": "full"}),
+                    };
+                    let doc = request_doc(&params, raw.as_bytes());
+                    settle(&state, &caller, &s, r, hits.clone(), "screen", doc, detail)
                 });
                 let results = futures_util::future::join_all(futures).await;
                 let mut buf = Vec::new();
                 let mut failed = false;
                 for ((line, _, _, _), res) in screened.iter().zip(results) {
-                    let v = match res {
-                        Ok(resp) => serde_json::json!({"line": line, "result": resp}),
+                    match res {
+                        Ok(settled) => {
+                            buf.extend_from_slice(
+                                format!("{{\"line\":{line},\"result\":").as_bytes(),
+                            );
+                            buf.extend_from_slice(settled.body.as_bytes());
+                            buf.push(b'}');
+                        }
                         Err(e) => {
                             failed = true;
-                            serde_json::json!({"line": line, "error": {"status": e.status.as_u16(), "message": e.message}})
+                            let v = serde_json::json!({"line": line, "error": {"status": e.status.as_u16(), "message": e.message}});
+                            let _ = serde_json::to_writer(&mut buf, &v);
                         }
-                    };
-                    let _ = serde_json::to_writer(&mut buf, &v);
+                    }
                     buf.push(b'\n');
                 }
                 Some((Ok(Bytes::from(buf)), (chunks, failed)))
@@ -681,7 +837,7 @@ fn yente_result(h: &HitOut, threshold: f32) -> serde_json::Value {
         "last_seen": null,
         "last_change": null,
         "score": h.score,
-        "features": {"name_score": h.explanation.name_score},
+        "features": {"name_score": h.explanation.as_ref().map(|e| e.name_score)},
         "match": h.score >= threshold,
         "token_level_explanation": h.explanation,
         "chokepoint": {"decision": h.decision, "entry_hash": h.entry_hash, "case_id": h.case_id, "allowed": h.allowed},
@@ -805,7 +961,9 @@ pub async fn yente_match(
             &serde_json::json!({"yente": true, "dataset": dataset, "query": key}),
             raw.as_bytes(),
         );
-        let resp = settle(&state, &caller, &s, &r, hits, "screen", doc).await?;
+        let resp = settle(&state, &caller, &s, &r, hits, "screen", doc, Detail::Full)
+            .await?
+            .resp;
         let results: Vec<_> = resp
             .hits
             .iter()
