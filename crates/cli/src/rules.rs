@@ -24,6 +24,12 @@ pub enum RulesCommand {
         #[command(flatten)]
         rulebook: RulebookArgs,
     },
+    /// Print the shipment vocabulary (item kinds, parameters with units, end uses, lists) as
+    /// Markdown — the text of docs/vocabulary.md.
+    Vocabulary {
+        #[command(flatten)]
+        rulebook: RulebookArgs,
+    },
     /// Show every version of one rule: citation, dates, confidence, the controlling text, the condition.
     Show {
         id: String,
@@ -104,6 +110,11 @@ pub fn run(cmd: RulesCommand) -> anyhow::Result<u8> {
                     );
                 }
             }
+            Ok(DECIDED)
+        }
+        RulesCommand::Vocabulary { rulebook } => {
+            let book = load_rulebook(&rulebook)?;
+            print!("{}", vocabulary_markdown(&book.vocabulary));
             Ok(DECIDED)
         }
         RulesCommand::Show { id, json, rulebook } => {
@@ -212,4 +223,97 @@ fn detail(j: &str, r: &Rule) -> serde_json::Value {
         serde_json::json!(format!("rules/{}:{}", r.file, r.line)),
     );
     v
+}
+
+/// The vocabulary as Markdown (docs/vocabulary.md is this text; a test keeps them equal).
+pub fn vocabulary_markdown(v: &chokepoint_model::Vocabulary) -> String {
+    use std::fmt::Write as _;
+    let mut o = String::new();
+    let _ = writeln!(o, "# Shipment vocabulary\n");
+    let _ = writeln!(o, "Generated from `rules/vocabulary.yaml` by `chokepoint rules vocabulary`; do not edit by hand.");
+    let _ = writeln!(o, "A number may be written bare (canonical unit) or as `\"value unit\"` with a unit of its dimension.\n");
+    let unit = |p: &chokepoint_model::ParamSpec| -> String {
+        match &p.dimension {
+            Some(d) => {
+                let dim = &v.units[d];
+                let aliases: Vec<&str> = dim
+                    .aliases
+                    .keys()
+                    .map(String::as_str)
+                    .filter(|a| !a.is_empty())
+                    .collect();
+                if dim.canonical.is_empty() {
+                    "number".to_string()
+                } else {
+                    format!("{} (also {})", dim.canonical, aliases.join(", "))
+                }
+            }
+            None => match p.ty {
+                chokepoint_model::ParamType::Enum => format!("one of: {}", p.values.join(", ")),
+                chokepoint_model::ParamType::ListString => "list of strings".to_string(),
+                chokepoint_model::ParamType::List => "list of tables".to_string(),
+                chokepoint_model::ParamType::Country => "country (ISO alpha-2)".to_string(),
+                other => format!("{other:?}").to_lowercase(),
+            },
+        }
+    };
+    let table =
+        |o: &mut String,
+         params: &std::collections::BTreeMap<String, chokepoint_model::ParamSpec>| {
+            let _ = writeln!(o, "| parameter | unit / type | meaning |\n|---|---|---|");
+            for (name, p) in params {
+                let _ = writeln!(
+                    o,
+                    "| `{name}` | {} | {} |",
+                    unit(p),
+                    p.doc.replace('|', "\\|")
+                );
+                for (f, fp) in &p.fields {
+                    let _ = writeln!(
+                        o,
+                        "| `{name}[].{f}` | {} | {} |",
+                        unit(fp),
+                        fp.doc.replace('|', "\\|")
+                    );
+                }
+            }
+            let _ = writeln!(o);
+        };
+    let _ = writeln!(o, "## Parameters of every item\n");
+    table(&mut o, &v.common_parameters);
+    for (kind, spec) in &v.kinds {
+        let _ = writeln!(o, "## Kind `{kind}`\n\n{}\n", spec.doc);
+        table(&mut o, &spec.parameters);
+    }
+    let _ = writeln!(
+        o,
+        "## End uses (`end_uses`)\n\n| end use | meaning |\n|---|---|"
+    );
+    for (k, d) in &v.end_uses {
+        let _ = writeln!(o, "| `{k}` | {d} |");
+    }
+    let _ = writeln!(
+        o,
+        "\n## Restricted lists (`parties.*.lists[].list`)\n\n| list | meaning |\n|---|---|"
+    );
+    for (k, d) in &v.restricted_lists {
+        let _ = writeln!(o, "| `{k}` | {d} |");
+    }
+    let _ = writeln!(
+        o,
+        "\n## \"Is informed\" notices (`informed`)\n\n| notice | meaning |\n|---|---|"
+    );
+    for (k, d) in &v.informed_notices {
+        let _ = writeln!(o, "| `{k}` | {d} |");
+    }
+    if !v.deposition_capabilities.is_empty() {
+        let _ = writeln!(
+            o,
+            "\n## Deposition capability flags (`capabilities` of a `deposition_tool`)\n"
+        );
+        for c in &v.deposition_capabilities {
+            let _ = writeln!(o, "- `{c}`");
+        }
+    }
+    o
 }

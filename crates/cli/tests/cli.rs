@@ -392,3 +392,14 @@ fn every_regime_lists_its_rules() {
             .all(|r| r["jurisdiction"] == j && r["confidence"].is_string()));
     }
 }
+
+#[test]
+fn docs_vocabulary_md_is_the_vocabulary() {
+    let o = run(&["rules", "vocabulary"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let doc = std::fs::read_to_string(root().join("docs/vocabulary.md")).unwrap();
+    assert!(
+        doc == String::from_utf8_lossy(&o.stdout),
+        "docs/vocabulary.md is out of date: run `chokepoint rules vocabulary > docs/vocabulary.md`"
+    );
+}
