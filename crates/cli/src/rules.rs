@@ -240,12 +240,12 @@ pub fn vocabulary_markdown(v: &chokepoint_model::Vocabulary) -> String {
                     .aliases
                     .keys()
                     .map(String::as_str)
-                    .filter(|a| !a.is_empty())
+                    .filter(|a| !a.is_empty() && *a != dim.canonical)
                     .collect();
-                if dim.canonical.is_empty() {
-                    "number".to_string()
-                } else {
-                    format!("{} (also {})", dim.canonical, aliases.join(", "))
+                match (dim.canonical.is_empty(), aliases.is_empty()) {
+                    (true, _) => "number".to_string(),
+                    (false, true) => dim.canonical.clone(),
+                    (false, false) => format!("{} (also {})", dim.canonical, aliases.join(", ")),
                 }
             }
             None => match p.ty {
