@@ -10,6 +10,10 @@ use chokepoint_rulebook::{Posture, Rulebook, SourceFile};
 use chrono::NaiveDate;
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 
+// The same allocator as the `chokepoint` binary, so the numbers are the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }

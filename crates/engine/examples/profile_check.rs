@@ -9,6 +9,10 @@ use chokepoint_engine::{determine, Options};
 use chokepoint_model::{parse_shipment, Format};
 use chokepoint_rulebook::{Posture, Rulebook, SourceFile};
 
+// The same allocator as the `chokepoint` binary, so the numbers are the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let shipment_path = args
