@@ -307,7 +307,8 @@ pub fn measure(screener: &Screener, queries: &[Query]) -> Timing {
     }
 }
 
-fn transliteration(eval_dir: &Path, threshold: f32) -> Result<Vec<ScriptRecall>, String> {
+/// Transliteration recall per script (the pair sets only; no lists needed).
+pub fn transliteration(eval_dir: &Path, threshold: f32) -> Result<Vec<ScriptRecall>, String> {
     let mut out = Vec::new();
     let ne = eval_dir.join("netransliteration_coling2018");
     for (file, script) in [

@@ -15,6 +15,10 @@ pub struct Token {
     pub text: String,
     /// Script the token was written in.
     pub script: Script,
+    /// Alternative Latin readings of a non-Latin token (other romanisation systems, vowel
+    /// letters read as vowels; see [`crate::translit`]), different from `text`. Empty for
+    /// Latin tokens.
+    pub alts: Vec<String>,
 }
 
 /// How much a token counts as evidence, independent of how rare it is in the lists.
@@ -303,7 +307,8 @@ pub fn normalize(input: &str) -> Vec<Token> {
                 }
                 out.flush();
                 let latin = translit::kana_run(&chars[start..i]);
-                out.push_token(&latin, Script::Kana);
+                let alt = translit::kana_devoiced(&latin);
+                out.push_token_alts(&latin, vec![alt], Script::Kana);
             }
             Script::Hangul => {
                 let start = i;
@@ -317,16 +322,42 @@ pub fn normalize(input: &str) -> Vec<Token> {
                 hangul_run(&chars[start..i], &mut out);
             }
             Script::Cyrillic => {
-                match translit::cyrillic(c) {
-                    Some(s) => out.push_str(s, script),
-                    None => out.flush(),
+                let next = chars.get(i + 1).copied();
+                let last = next.is_none_or(|n| translit::cyrillic(n).is_none());
+                let next_last = chars
+                    .get(i + 2)
+                    .is_none_or(|n| translit::cyrillic(*n).is_none());
+                let alt = translit::cyrillic_alt(
+                    c,
+                    i.checked_sub(1).map(|k| chars[k]),
+                    next,
+                    last,
+                    next_last,
+                );
+                match (translit::cyrillic(c), alt) {
+                    (Some(s), Some(a)) => out.push_alt(s, a, script),
+                    _ => out.flush(),
                 }
                 i += 1;
             }
             Script::Arabic => {
-                match translit::arabic(c) {
-                    Some(s) => out.push_str(s, script),
-                    None => out.flush(),
+                let main = translit::arabic(c);
+                // the article: `ال` starting a word of at least two more letters
+                let starts_word = |k: usize| {
+                    k == 0 || translit::arabic(chars[k - 1]).is_none_or(|s| s.is_empty())
+                };
+                let article = (c == 'ا'
+                    && chars.get(i + 1) == Some(&'ل')
+                    && starts_word(i)
+                    && arabic_letters(&chars[i + 2..]) >= 2)
+                    || (c == 'ل'
+                        && i >= 1
+                        && chars[i - 1] == 'ا'
+                        && starts_word(i - 1)
+                        && arabic_letters(&chars[i + 1..]) >= 2);
+                match (main, translit::arabic_alt(c, article)) {
+                    (Some(s), Some(a)) => out.push_alt(s, a, script),
+                    _ => out.flush(),
                 }
                 i += 1;
             }
@@ -334,9 +365,14 @@ pub fn normalize(input: &str) -> Vec<Token> {
                 let word_final = chars
                     .get(i + 1)
                     .is_none_or(|n| translit::script_of(*n) != Script::Hebrew);
-                match translit::hebrew(c, word_final) {
-                    Some(s) => out.push_str(s, script),
-                    None => out.flush(),
+                let prev = i.checked_sub(1).map(|k| chars[k]);
+                let next = chars.get(i + 1).copied();
+                match (
+                    translit::hebrew(c, word_final),
+                    translit::hebrew_alt(c, prev, next, word_final),
+                ) {
+                    (Some(s), Some(a)) => out.push_alt(s, a, script),
+                    _ => out.flush(),
                 }
                 i += 1;
             }
@@ -416,14 +452,37 @@ fn hangul_run(run: &[char], out: &mut Tokens) {
     if syllables.is_empty() {
         return;
     }
+    // the foreign-name reading (see `translit::hangul_foreign`)
+    let alt_of = |chars: &[char]| -> Vec<String> {
+        let a: String = chars
+            .iter()
+            .enumerate()
+            .filter_map(|(k, c)| translit::hangul_foreign(*c, k == 0))
+            .collect();
+        vec![a]
+    };
     let surname = translit::korean_surname(run[0]);
     match surname {
         Some(s) if (2..=4).contains(&syllables.len()) => {
-            out.push_token(s, Script::Hangul);
-            out.push_token(&syllables[1..].concat(), Script::Hangul);
+            let mut alts = Vec::new();
+            alts.extend(
+                translit::korean_surname_extra(run[0])
+                    .iter()
+                    .map(|x| x.to_string()),
+            );
+            out.push_token_alts(s, alts, Script::Hangul);
+            out.push_token_alts(&syllables[1..].concat(), alt_of(&run[1..]), Script::Hangul);
         }
-        _ => out.push_token(&syllables.concat(), Script::Hangul),
+        _ => out.push_token_alts(&syllables.concat(), alt_of(run), Script::Hangul),
     }
+}
+
+/// Number of Arabic-script letters at the start of `rest` (for the article rule).
+fn arabic_letters(rest: &[char]) -> usize {
+    rest.iter()
+        .take_while(|c| translit::arabic(**c).is_some())
+        .filter(|c| translit::arabic(**c).is_some_and(|s| !s.is_empty()))
+        .count()
 }
 
 /// Token builder.
@@ -431,6 +490,8 @@ fn hangul_run(run: &[char], out: &mut Tokens) {
 struct Tokens {
     done: Vec<Token>,
     cur: String,
+    /// The alternative reading of the current token, built alongside `cur`.
+    alt: String,
     cur_script: Option<Script>,
     /// The previous token was a single letter followed directly by a dot ("L." of "L.L.C.").
     after_dotted_letter: bool,
@@ -443,23 +504,39 @@ impl Tokens {
             self.cur_script = Some(script);
         }
         self.cur.push(c);
+        self.alt.push(c);
+    }
+    /// A letter with a main and an alternative reading.
+    fn push_alt(&mut self, s: &str, alt: &str, script: Script) {
+        self.push_str(s, script);
+        self.alt.truncate(self.alt.len() - s.len());
+        self.alt.push_str(alt);
     }
     fn push_str(&mut self, s: &str, script: Script) {
         if self.cur.is_empty() {
             self.cur_script = Some(script);
         }
         self.cur.push_str(s);
+        self.alt.push_str(s);
         if s.is_empty() && self.cur.is_empty() {
             // silent letter at the start of a word: keep the word's script
             self.cur_script = Some(script);
         }
     }
     fn push_token(&mut self, s: &str, script: Script) {
+        self.push_token_alts(s, Vec::new(), script);
+    }
+    /// A whole token with its alternative readings (those equal to it or empty are dropped).
+    fn push_token_alts(&mut self, s: &str, mut alts: Vec<String>, script: Script) {
         self.flush();
         if !s.is_empty() {
+            alts.retain(|a| !a.is_empty() && a != s);
+            alts.sort();
+            alts.dedup();
             self.done.push(Token {
                 text: s.to_string(),
                 script,
+                alts,
             });
         }
         self.after_dotted_letter = false;
@@ -468,6 +545,7 @@ impl Tokens {
     fn dot(&mut self) {
         if self.cur.len() == 1 {
             let letter = std::mem::take(&mut self.cur);
+            self.alt.clear();
             let script = self.cur_script.unwrap_or(Script::Latin);
             if self.after_dotted_letter && self.dotted_run {
                 if let Some(last) = self.done.last_mut() {
@@ -477,6 +555,7 @@ impl Tokens {
                 self.done.push(Token {
                     text: letter,
                     script,
+                    alts: Vec::new(),
                 });
                 self.dotted_run = true;
             }
@@ -486,11 +565,18 @@ impl Tokens {
         }
     }
     fn flush(&mut self) {
+        let alt = std::mem::take(&mut self.alt);
         if !self.cur.is_empty() {
             let text = std::mem::take(&mut self.cur);
+            let alts = if alt.is_empty() || alt == text {
+                Vec::new()
+            } else {
+                vec![alt]
+            };
             self.done.push(Token {
                 text,
                 script: self.cur_script.unwrap_or(Script::Latin),
+                alts,
             });
         }
         self.after_dotted_letter = false;
@@ -534,6 +620,31 @@ mod tests {
         assert_eq!(texts("ピノック"), ["pinokku"]);
         assert_eq!(texts("トゥホルスキー"), ["tuhorusuki"]);
         assert_eq!(texts("Αλέξανδρος"), ["alexandros"]);
+    }
+
+    fn alts(s: &str) -> Vec<Vec<String>> {
+        normalize(s).into_iter().map(|t| t.alts).collect()
+    }
+
+    #[test]
+    fn alternative_readings() {
+        // Hebrew vowel letters: ו inside a word is a vowel, at its start a consonant
+        assert_eq!(texts("סמוט"), ["smvt"]);
+        assert_eq!(alts("סמוט"), [["smot"]]);
+        assert_eq!(alts("ויטי"), [["viti"]]);
+        // Cyrillic: ISO 9 / European spellings and the -ий ending
+        assert_eq!(alts("Дмитрий Хайдер"), [vec!["dmitry"], vec!["haider"]]);
+        assert_eq!(alts("Андрей"), [["andrei"]]);
+        // Arabic: the article dropped
+        assert_eq!(texts("الطيراوي"), ["altyrawy"]);
+        assert_eq!(alts("الطيراوي"), [["tyrawy"]]);
+        // kana: the vowels added to consonant clusters dropped
+        assert_eq!(alts("フロル"), [["fror"]]);
+        // Hangul: the epenthetic ㅡ of foreign names dropped; surname spellings
+        assert_eq!(alts("랄스턴"), [["ralsteon"]]);
+        assert_eq!(alts("이민호")[0], ["rhee", "ri", "yi"]);
+        // Latin tokens have none
+        assert!(alts("Vladimir Putin").iter().all(Vec::is_empty));
     }
 
     #[test]

@@ -310,8 +310,24 @@ pub fn joined_info(a: &TokInfo, b: &TokInfo) -> TokInfo {
         b.script
     };
     let mut info = TokInfo::light(&text, script);
+    // alternative readings of the joined form: each pairing of the parts' forms (at most four)
+    if !a.alts.is_empty() || !b.alts.is_empty() {
+        let mut alts: Vec<String> = Vec::new();
+        for x in std::iter::once(a).chain(&a.alts) {
+            for y in std::iter::once(b).chain(&b.alts) {
+                let t = format!("{}{}", x.text, y.text);
+                if t != text && alts.len() < 4 && !alts.contains(&t) {
+                    alts.push(t);
+                }
+            }
+        }
+        info = info.with_alts(&alts);
+    }
     // A joined token is a name token even when a part is a legal form ("jsc" + "argument").
     info.class = TokenClass::Name;
+    for alt in &mut info.alts {
+        alt.class = TokenClass::Name;
+    }
     info
 }
 

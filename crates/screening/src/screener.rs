@@ -207,7 +207,7 @@ impl Screener {
                         Some(&id) => id,
                         None => {
                             let id = vocab.len() as u32;
-                            vocab.push(TokInfo::light(&t.text, t.script));
+                            vocab.push(TokInfo::light(&t.text, t.script).with_alts(&t.alts));
                             vocab_map.insert(t.text.clone().into_boxed_str(), id);
                             df.push(0);
                             id
@@ -318,16 +318,25 @@ impl Screener {
             if t.len >= 4 {
                 for_each_deletion(&t.text, |h| del_pairs.push((h, id as u32)));
             }
-            if t.skeleton.len() >= 2 {
-                skeletons
-                    .entry(t.skeleton.clone().into_boxed_str())
-                    .or_default()
-                    .push(id as u32);
+            // alternative readings are found by their deletions too
+            for alt in &t.alts {
+                if alt.len >= 4 {
+                    for_each_deletion(&alt.text, |h| del_pairs.push((h, id as u32)));
+                }
+            }
+            for sk in t.skeletons() {
+                if sk.len() < 2 {
+                    continue;
+                }
+                let list = skeletons.entry(sk.into()).or_default();
+                if list.last() != Some(&(id as u32)) {
+                    list.push(id as u32);
+                }
                 if t.script.vowels_unreliable() {
-                    foreign_skeletons
-                        .entry(t.skeleton.clone().into_boxed_str())
-                        .or_default()
-                        .push(id as u32);
+                    let list = foreign_skeletons.entry(sk.into()).or_default();
+                    if list.last() != Some(&(id as u32)) {
+                        list.push(id as u32);
+                    }
                 }
             }
             for code in [&t.metaphone.0, &t.metaphone.1] {
@@ -784,7 +793,8 @@ impl Screener {
     /// precomputed for a token of the vocabulary written in the same script.
     fn neighbours(&self, t: &TokInfo, out: &mut Vec<(u32, f32)>) {
         if let Some(&id) = self.vocab_map.get(t.text.as_str()) {
-            if self.vocab[id as usize].script == t.script {
+            let v = &self.vocab[id as usize];
+            if v.script == t.script && v.same_alts(t) {
                 let (a, b) = (
                     self.nb_offsets[id as usize] as usize,
                     self.nb_offsets[id as usize + 1] as usize,
@@ -803,21 +813,26 @@ impl Screener {
         if let Some(id) = own {
             out.push((id, 1.0));
         }
-        if t.len >= 4 && edit_budget(t.len) > 0 {
-            for_each_deletion(&t.text, |h| {
-                if let Some(&(a, n)) = self.deletions.get(&h) {
-                    consider.extend_from_slice(&self.deletion_data[a as usize..(a + n) as usize]);
-                }
-            });
+        for form in std::iter::once(t).chain(&t.alts) {
+            if form.len >= 4 && edit_budget(form.len) > 0 {
+                for_each_deletion(&form.text, |h| {
+                    if let Some(&(a, n)) = self.deletions.get(&h) {
+                        consider
+                            .extend_from_slice(&self.deletion_data[a as usize..(a + n) as usize]);
+                    }
+                });
+            }
         }
-        if t.skeleton.len() >= 2 {
-            let map = if t.script.vowels_unreliable() {
-                &self.skeletons
-            } else {
-                &self.foreign_skeletons
-            };
-            if let Some(list) = map.get(t.skeleton.as_str()) {
-                consider.extend(list.iter().take(128).copied());
+        let map = if t.script.vowels_unreliable() {
+            &self.skeletons
+        } else {
+            &self.foreign_skeletons
+        };
+        for sk in t.skeletons() {
+            if sk.len() >= 2 {
+                if let Some(list) = map.get(sk) {
+                    consider.extend(list.iter().take(128).copied());
+                }
             }
         }
         for code in [&t.metaphone.0, &t.metaphone.1] {
@@ -854,12 +869,17 @@ impl Screener {
         match self.vocab_map.get(t.text.as_str()) {
             Some(&id) => {
                 let v = &self.vocab[id as usize];
-                if v.script == t.script {
+                if v.script == t.script
+                    && v.alts.len() == t.alts.len()
+                    && v.alts.iter().zip(&t.alts).all(|(a, b)| a.text == *b)
+                {
                     Cow::Borrowed(v)
                 } else {
-                    // the same letters from another script compare differently (skeleton rules)
+                    // the same letters from another script (or from other letters of it, with
+                    // other alternative readings) compare differently
                     let mut info = v.clone();
                     info.script = t.script;
+                    let info = info.with_alts(&t.alts);
                     Cow::Owned(info)
                 }
             }

@@ -66,6 +66,14 @@ pub struct TokInfo {
     pub skel_key: u128,
     /// The Double Metaphone codes packed; 0 when there is none.
     pub meta_key: (u64, u64),
+    /// For a Latin token, the skeleton of its continental reading ([`continental`]: `ch` as
+    /// `k`, `w` as `v`, `j` as `y`, `c` before `e`/`i` as `s`) when it differs from `skeleton`;
+    /// else empty. Used only against tokens of other scripts.
+    pub skeleton2: String,
+    pub skel_key2: u128,
+    /// Alternative Latin readings of a non-Latin token ([`crate::normalize::Token::alts`]),
+    /// each with its own features (no phonetic code, no further alternatives).
+    pub alts: Vec<TokInfo>,
 }
 
 /// Packs an ASCII string of up to 8 bytes (metaphone codes are at most 6) into an integer that
@@ -102,14 +110,59 @@ fn metaphone() -> &'static DoubleMetaphone {
 
 impl TokInfo {
     pub fn new(token: &Token) -> TokInfo {
-        TokInfo::from_text(&token.text, token.script)
+        TokInfo::from_text(&token.text, token.script).with_alts(&token.alts)
+    }
+
+    /// Adds the alternative readings of a non-Latin token.
+    pub fn with_alts(mut self, alts: &[String]) -> TokInfo {
+        self.alts = alts
+            .iter()
+            .map(|a| {
+                let mut t = TokInfo::light(a, self.script);
+                t.class = self.class;
+                t
+            })
+            .collect();
+        self
+    }
+
+    /// Whether two infos have the same alternative readings (then their comparisons agree).
+    pub fn same_alts(&self, other: &TokInfo) -> bool {
+        self.alts.len() == other.alts.len()
+            && self
+                .alts
+                .iter()
+                .zip(&other.alts)
+                .all(|(a, b)| a.text == b.text)
+    }
+
+    /// All skeletons of the token: its own, the continental reading's, its alternatives'.
+    pub fn skeletons(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.skeleton.as_str())
+            .chain((!self.skeleton2.is_empty()).then_some(self.skeleton2.as_str()))
+            .chain(self.alts.iter().map(|a| a.skeleton.as_str()))
     }
 
     /// Without the phonetic code (used for the joined forms built during alignment, where the
     /// Double Metaphone would cost more than it finds).
     pub fn light(text: &str, script: Script) -> TokInfo {
         let skeleton = skeleton(text);
+        let skeleton2 = if script == Script::Latin {
+            continental(text)
+                .map(|c| crate::similarity::skeleton(&c))
+                .filter(|s2| *s2 != skeleton)
+                .unwrap_or_default()
+        } else {
+            String::new()
+        };
         TokInfo {
+            skel_key2: if skeleton2.is_empty() {
+                0
+            } else {
+                pack(&skeleton2)
+            },
+            skeleton2,
+            alts: Vec::new(),
             text: text.to_string(),
             script,
             class: classify(text),
@@ -191,6 +244,40 @@ pub fn skeleton(text: &str) -> String {
     out
 }
 
+/// The continental-European reading of a Latin spelling, as names from German, Dutch, Polish,
+/// Italian or Scandinavian are pronounced (and so transliterated into other scripts): `ch` →
+/// `k` (`Bach`, `Graucher`), `w` → `v` (`Wagner`), `j` → `y` (`Johansson`), `c` before `e`, `i`,
+/// `y` → `s` (`Cecil`). `None` when the token has none of these letters.
+pub fn continental(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    if !b.iter().any(|c| matches!(c, b'c' | b'w' | b'j')) {
+        return None;
+    }
+    let mut out = String::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let next = b.get(i + 1).copied();
+        match (b[i], next) {
+            (b's', Some(b'c')) if b.get(i + 2) == Some(&b'h') => {
+                out.push_str("sh");
+                i += 3;
+                continue;
+            }
+            (b'c', Some(b'h')) => {
+                out.push('k');
+                i += 2;
+                continue;
+            }
+            (b'c', Some(b'e' | b'i' | b'y')) => out.push('s'),
+            (b'w', _) => out.push('v'),
+            (b'j', _) => out.push('y'),
+            (c, _) => out.push(c as char),
+        }
+        i += 1;
+    }
+    Some(out)
+}
+
 /// Edit budget for a token of `len` letters.
 pub fn edit_budget(len: usize) -> usize {
     match len {
@@ -207,6 +294,29 @@ pub fn edit_budget(len: usize) -> usize {
 /// compared during screening are unrelated tokens and are rejected here without an edit
 /// distance being computed.
 pub fn compare(a: &TokInfo, b: &TokInfo) -> Option<(f32, Method)> {
+    let best = compare_one(a, b);
+    if a.alts.is_empty() && b.alts.is_empty() || best.is_some_and(|x| x.0 >= 1.0) {
+        return best;
+    }
+    // alternative readings: the best of every pairing of forms, as a transliteration
+    let mut best = best;
+    for (k, x) in std::iter::once(a).chain(&a.alts).enumerate() {
+        for (l, y) in std::iter::once(b).chain(&b.alts).enumerate() {
+            if k + l == 0 {
+                continue;
+            }
+            if let Some((sim, m)) = compare_one(x, y) {
+                if m != Method::Initial {
+                    best = better(best, (sim, Method::Transliterated));
+                }
+            }
+        }
+    }
+    best
+}
+
+/// [`compare`] of one form of each token.
+fn compare_one(a: &TokInfo, b: &TokInfo) -> Option<(f32, Method)> {
     if a.len == b.len && a.text == b.text {
         return Some((1.0, Method::Exact));
     }
@@ -233,8 +343,20 @@ pub fn compare(a: &TokInfo, b: &TokInfo) -> Option<(f32, Method)> {
     // A Latin-script token without a vowel is an acronym or abbreviation (`TCL`), not a
     // spelling of a name: a consonant skeleton says nothing about it.
     if cross && a.script != b.script && spelled(a) && spelled(b) {
-        let consonants = a.skeleton.len().min(b.skeleton.len());
-        let same = a.skel_key == b.skel_key && a.skeleton == b.skeleton;
+        // the continental reading of a Latin token counts as well as its usual one
+        let (sa, sb) = if a.skel_key != b.skel_key && a.skel_key2 | b.skel_key2 != 0 {
+            if a.skel_key2 != 0 && a.skel_key2 == b.skel_key {
+                (&a.skeleton2, &b.skeleton)
+            } else if b.skel_key2 != 0 && b.skel_key2 == a.skel_key {
+                (&a.skeleton, &b.skeleton2)
+            } else {
+                (&a.skeleton, &b.skeleton)
+            }
+        } else {
+            (&a.skeleton, &b.skeleton)
+        };
+        let consonants = sa.len().min(sb.len());
+        let same = sa == sb;
         if consonants >= 3 && same {
             // the longer the skeleton, the less likely two different names share it
             let sim = match consonants {
@@ -247,9 +369,9 @@ pub fn compare(a: &TokInfo, b: &TokInfo) -> Option<(f32, Method)> {
             // short names (علي ~ ali): weak evidence, and short tokens weigh little anyway
             best = better(best, (0.75, Method::Transliterated));
         } else if consonants >= 5
-            && a.skeleton.len().abs_diff(b.skeleton.len()) <= 1
-            && a.skeleton.as_bytes()[0] == b.skeleton.as_bytes()[0]
-            && osa_within(&a.skeleton, &b.skeleton, 1).is_some()
+            && sa.len().abs_diff(sb.len()) <= 1
+            && sa.as_bytes()[0] == sb.as_bytes()[0]
+            && osa_within(sa, sb, 1).is_some()
         {
             best = better(best, (0.75, Method::Transliterated));
         }
@@ -350,6 +472,25 @@ mod tests {
             let d = rapidfuzz::distance::osa::distance(a.text.bytes(), b.text.bytes());
             assert!((a.letters ^ b.letters).count_ones() as usize <= 2 * d);
         }
+    }
+
+    #[test]
+    fn alternative_readings_compare() {
+        use crate::normalize::normalize;
+        let info = |s: &str| TokInfo::new(&normalize(s)[0]);
+        // the vowel reading of Hebrew ו finds `smooth`, the main one does not
+        assert_eq!(
+            compare(&info("סמוט"), &t("smooth")).unwrap().1,
+            Method::Transliterated
+        );
+        // Cyrillic х as h
+        assert!(compare(&info("Хайдер"), &t("heider")).is_some());
+        // the continental reading of a Latin name (ch as k) against Hebrew
+        assert!(compare(&info("גראוכר"), &t("graucher")).is_some());
+        assert_eq!(continental("graucher").as_deref(), Some("grauker"));
+        assert_eq!(continental("smith"), None);
+        // an unrelated pair stays unrelated
+        assert!(compare(&info("סמוט"), &t("jones")).is_none());
     }
 
     #[test]
