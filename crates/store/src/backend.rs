@@ -161,6 +161,8 @@ macro_rules! backend {
                 // party key → party, the last screening of a party in the batch winning.
                 let mut parties: Vec<Party> = Vec::new();
                 let mut party_index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+                // (position in `out`, the record's seq, the cases to open), written after the loop.
+                let mut pending_cases: Vec<(usize, i64, Vec<crate::NewCase>)> = Vec::new();
                 for (new, effect) in items {
                     let effect_out = match effect {
                         Effect::None => EffectOutput::None,
@@ -174,11 +176,10 @@ macro_rules! backend {
                                     }
                                 }
                             }
-                            if cases.is_empty() {
-                                EffectOutput::Cases(Vec::new())
-                            } else {
-                                open_cases(&mut tx, cases, seq + 1, &now).await?
+                            if !cases.is_empty() {
+                                pending_cases.push((out.len(), seq + 1, cases));
                             }
+                            EffectOutput::Cases(Vec::new())
                         }
                         decision @ Effect::Decision { .. } => {
                             sqlx::query("SAVEPOINT item").execute(&mut *tx).await?;
@@ -201,6 +202,9 @@ macro_rules! backend {
                     prev = r.hash.clone();
                     out.push(Ok(Appended { seq: r.seq, hash: r.hash.clone(), recorded_at: r.recorded_at.clone(), effect: effect_out }));
                     records.push(r);
+                }
+                if !pending_cases.is_empty() {
+                    open_cases(&mut tx, pending_cases, &mut out, &now).await?;
                 }
                 let mut rest: &[Party] = &parties;
                 while !rest.is_empty() {
@@ -267,43 +271,80 @@ macro_rules! backend {
                 &all[CHUNKS.iter().position(|&c| c == n).unwrap_or(0)]
             }
 
-            /// Opens a case per hit to review (reusing an open case for the same party and list
-            /// entry content); the case ids in order.
-            async fn open_cases(tx: &mut Tx<'_>, cases: Vec<crate::NewCase>, seq: i64, now: &str) -> Result<EffectOutput> {
-                let mut ids = Vec::with_capacity(cases.len());
-                for c in cases {
-                    let existing = sqlx::query(
-                        "SELECT id FROM cases WHERE party_key = $1 AND list_source = $2 AND entry_id = $3 AND entry_hash = $4 AND status = 'open' ORDER BY id LIMIT 1",
-                    )
-                    .bind(&c.party_key)
-                    .bind(&c.list_source)
-                    .bind(&c.entry_id)
-                    .bind(&c.entry_hash)
-                    .fetch_optional(&mut **tx)
-                    .await?;
-                    if let Some(row) = existing {
-                        ids.push(row.try_get("id")?);
-                        continue;
+            /// Opens a case per hit to review, reusing an open case for the same party and list
+            /// entry content: one query finds the open cases of every party in the batch, and
+            /// only cases not open yet are inserted. Fills in each item's case ids, in order.
+            async fn open_cases(tx: &mut Tx<'_>, pending: Vec<(usize, i64, Vec<crate::NewCase>)>, out: &mut [Result<Appended>], now: &str) -> Result<()> {
+                type Key = (String, String, String, String);
+                let mut keys: Vec<&str> = pending.iter().flat_map(|(_, _, cases)| cases.iter().map(|c| c.party_key.as_str())).collect();
+                keys.sort_unstable();
+                keys.dedup();
+                let mut open: std::collections::HashMap<Key, i64> = std::collections::HashMap::new();
+                let mut rest: &[&str] = &keys;
+                while !rest.is_empty() {
+                    let n = chunk(rest.len());
+                    let mut q = sqlx::query(open_cases_sql(n));
+                    for k in &rest[..n] {
+                        q = q.bind(*k);
                     }
-                    let row = sqlx::query(
-                        "INSERT INTO cases (opened_at, status, party_key, party_name, list_source, entry_id, entry_hash, entry_name, score, hit, audit_seq) \
-                         VALUES ($1, 'open', $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-                    )
-                    .bind(now)
-                    .bind(&c.party_key)
-                    .bind(&c.party_name)
-                    .bind(&c.list_source)
-                    .bind(&c.entry_id)
-                    .bind(&c.entry_hash)
-                    .bind(&c.entry_name)
-                    .bind(c.score)
-                    .bind(&c.hit)
-                    .bind(seq)
-                    .fetch_one(&mut **tx)
-                    .await?;
-                    ids.push(row.try_get("id")?);
+                    for row in q.fetch_all(&mut **tx).await? {
+                        let key: Key = (row.try_get("party_key")?, row.try_get("list_source")?, row.try_get("entry_id")?, row.try_get("entry_hash")?);
+                        let id: i64 = row.try_get("id")?;
+                        open.entry(key).and_modify(|e| *e = (*e).min(id)).or_insert(id);
+                    }
+                    rest = &rest[n..];
                 }
-                Ok(EffectOutput::Cases(ids))
+                for (at, seq, cases) in pending {
+                    let mut ids = Vec::with_capacity(cases.len());
+                    for c in cases {
+                        let key: Key = (c.party_key.clone(), c.list_source.clone(), c.entry_id.clone(), c.entry_hash.clone());
+                        if let Some(&id) = open.get(&key) {
+                            ids.push(id);
+                            continue;
+                        }
+                        let row = sqlx::query(
+                            "INSERT INTO cases (opened_at, status, party_key, party_name, list_source, entry_id, entry_hash, entry_name, score, hit, audit_seq) \
+                             VALUES ($1, 'open', $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                        )
+                        .bind(now)
+                        .bind(&c.party_key)
+                        .bind(&c.party_name)
+                        .bind(&c.list_source)
+                        .bind(&c.entry_id)
+                        .bind(&c.entry_hash)
+                        .bind(&c.entry_name)
+                        .bind(c.score)
+                        .bind(&c.hit)
+                        .bind(seq)
+                        .fetch_one(&mut **tx)
+                        .await?;
+                        let id: i64 = row.try_get("id")?;
+                        open.insert(key, id);
+                        ids.push(id);
+                    }
+                    if let Some(Ok(a)) = out.get_mut(at) {
+                        a.effect = EffectOutput::Cases(ids);
+                    }
+                }
+                Ok(())
+            }
+
+            /// The open cases of `n` parties.
+            fn open_cases_sql(n: usize) -> &'static str {
+                static SQL: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+                let all = SQL.get_or_init(|| {
+                    CHUNKS
+                        .iter()
+                        .map(|&n| {
+                            let list: Vec<String> = (1..=n).map(|i| format!("${i}")).collect();
+                            format!(
+                                "SELECT id, party_key, list_source, entry_id, entry_hash FROM cases WHERE status = 'open' AND party_key IN ({})",
+                                list.join(", ")
+                            )
+                        })
+                        .collect()
+                });
+                &all[CHUNKS.iter().position(|&c| c == n).unwrap_or(0)]
             }
 
             /// A review decision (the other effects are written by `write_batch` itself).

@@ -495,6 +495,12 @@ both!(review_workflow_cases_decisions_allow_list, |ctx: &Ctx| {
         );
         assert_eq!(store.parties().await.unwrap(), vec![party.clone()]);
 
+        // Read before the decision: the in-memory allow-list is fresh and empty …
+        assert!(store
+            .allowed("p1", "us_csl", "e1", "h1")
+            .await
+            .unwrap()
+            .is_none());
         let decide = |id: i64, d: CaseStatus| Effect::Decision {
             case_id: id,
             decision: d,
@@ -510,6 +516,7 @@ both!(review_workflow_cases_decisions_allow_list, |ctx: &Ctx| {
         };
         assert_eq!(decided.status, CaseStatus::NoMatch);
         assert_eq!(decided.decided_by.as_deref(), Some("tok-r"));
+        // … and a decision is seen at once, not after the refresh interval.
         let allow = store
             .allowed("p1", "us_csl", "e1", "h1")
             .await
@@ -589,3 +596,36 @@ async fn a_bad_url_is_refused_by_name() {
     let e = Store::connect("mysql://x").await.err().unwrap();
     assert!(e.to_string().contains("mysql://x"), "{e}");
 }
+
+both!(one_batch_opens_one_case_per_party_and_entry, |ctx: &Ctx| {
+    let store = ctx.store.clone();
+    async move {
+        let screening = |party: &str, entries: &[&str]| Effect::Screening {
+            party: Some(Party {
+                key: party.into(),
+                name: "Acme Trading".into(),
+                query: "{}".into(),
+            }),
+            cases: entries.iter().map(|e| new_case(party, e, "h")).collect(),
+        };
+        // Concurrent appends share a transaction: the same new hit from two of them is one case.
+        let (a, b, c) = tokio::join!(
+            store.append(rec(0), screening("p1", &["e1", "e2"])),
+            store.append(rec(1), screening("p1", &["e2", "e3"])),
+            store.append(rec(2), screening("p2", &["e1"])),
+        );
+        let ids = |r: Result<chokepoint_store::Appended, StoreError>| match r.unwrap().effect {
+            chokepoint_store::EffectOutput::Cases(ids) => ids,
+            other => panic!("{other:?}"),
+        };
+        let (a, b, c) = (ids(a), ids(b), ids(c));
+        assert_eq!(a.len(), 2);
+        assert_eq!(b.len(), 2);
+        assert_eq!(a[1], b[0], "p1/e2 is one case");
+        assert_ne!(c[0], a[0], "another party, another case");
+        let open = store.list_cases(Some(CaseStatus::Open), 10).await.unwrap();
+        assert_eq!(open.len(), 4);
+        assert_eq!(store.parties().await.unwrap().len(), 2);
+        assert!(store.verify().await.unwrap().ok);
+    }
+});
