@@ -5,6 +5,10 @@
 
 mod common;
 
+// The allocator of the `chokepoint` binary, so the timings are the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::time::Instant;
 
 use chokepoint_screening::{eval, Screener, DEFAULT_THRESHOLD};
