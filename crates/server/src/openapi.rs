@@ -36,6 +36,7 @@ use crate::routes;
         routes::audit::verify,
         routes::audit::export,
     ),
+    components(schemas(routes::screen::Detail, routes::cases::CaseFilter)),
     modifiers(&Bearer, &CommonResponses),
     tags(
         (name = "licence", description = "Licence determination and the rulebook"),

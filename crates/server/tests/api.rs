@@ -613,6 +613,13 @@ async fn yente_compatible_match() {
     );
     assert_eq!(v["responses"]["q2"]["results"].as_array().unwrap().len(), 0);
     assert_eq!(v["limit"], 3);
+    // yente's `algorithm` is accepted and echoed; the matcher is chokepoint's whatever is asked.
+    let r = app
+        .post("/match/default?algorithm=logic-v1", Role::Screener, body)
+        .await
+        .json();
+    assert_eq!(r["algorithm"], "logic-v1");
+    assert_eq!(r["matcher"]["name"], "chokepoint");
     // Restricted to one list.
     let r = app.post("/match/us_csl", Role::Screener, body).await.json();
     assert_eq!(r["responses"]["q1"]["results"].as_array().unwrap().len(), 0);
@@ -627,6 +634,29 @@ async fn match_pairs_explains_scores() {
     assert!(v["results"][0]["score"].as_f64().unwrap() > 0.9);
     assert!(v["results"][1]["score"].as_f64().unwrap() < 0.5);
     assert!(v["results"][0]["explanation"]["tokens"].is_array());
+    // Audited like a screening, without a party or a case.
+    let rec = app
+        .state
+        .store
+        .audit_get(v["audit"]["seq"].as_i64().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(rec.kind, "match");
+    assert_eq!(
+        rec.list_versions,
+        r#"{"ofac_sdn":"ofac_sdn-sha","us_csl":"us_csl-sha"}"#
+    );
+    assert!(
+        rec.request.contains("BANCO NACIONAL CUBA"),
+        "{}",
+        rec.request
+    );
+    let mut sent = v.clone();
+    sent.as_object_mut().unwrap().remove("audit");
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&rec.response).unwrap(),
+        sent
+    );
 }
 
 #[tokio::test]

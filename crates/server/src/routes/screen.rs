@@ -642,14 +642,19 @@ pub struct MatchResult {
 #[derive(Serialize, ToSchema)]
 pub struct MatchResponse {
     pub results: Vec<MatchResult>,
+    /// The audit record of this comparison.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audit: Option<AuditRef>,
 }
 
 /// Score name pairs and explain each score token by token (token weights from the loaded lists
-/// when there are any). Not recorded in the audit trail: it screens no party.
+/// when there are any). Recorded in the audit trail (kind `match`, with the list versions whose
+/// token weights were used); it screens no party, so it opens no case and adds no party.
 #[utoipa::path(post, path = "/v1/match", tag = "screening", request_body = MatchRequest, responses((status = 200, body = MatchResponse), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn match_pairs(
     State(state): State<AppState>,
-    JsonBody(req, _): JsonBody<MatchRequest>,
+    Extension(caller): Extension<Caller>,
+    JsonBody(req, body): JsonBody<MatchRequest>,
 ) -> Result<Json<MatchResponse>, ApiError> {
     if req.pairs.len() > 1000 {
         return Err(ApiError::too_large(format!(
@@ -690,7 +695,21 @@ pub async fn match_pairs(
             }
         })
         .collect();
-    Ok(Json(MatchResponse { results }))
+    let mut resp = MatchResponse {
+        results,
+        audit: None,
+    };
+    let entry = Entry {
+        kind: "match",
+        request: request_doc(&serde_json::json!({}), &body),
+        lists: s.as_ref().map(|s| s.list_versions.as_str()),
+        rulebook: false,
+    };
+    let recorded =
+        serde_json::to_string(&resp).map_err(|e| ApiError::internal(format!("response: {e}")))?;
+    let appended = record_json(&state, &caller, entry, recorded, Effect::None).await?;
+    resp.audit = Some(AuditRef::from(&appended));
+    Ok(Json(resp))
 }
 
 // ---- yente-compatible /match/{dataset} ---------------------------------------------------------
@@ -722,7 +741,10 @@ pub struct YenteParams {
     pub threshold: Option<f32>,
     /// Lowest score returned (default: the review floor).
     pub cutoff: Option<f32>,
-    /// Accepted for compatibility; chokepoint has one algorithm.
+    /// Accepted for compatibility and echoed as `algorithm` in the response. chokepoint has one
+    /// matcher, named in `matcher.name`, used whatever is asked for (yente's `logic-v1`,
+    /// `name-based` …).
+    #[param(max_length = 200)]
     pub algorithm: Option<String>,
     /// Accepted for compatibility.
     pub include_dataset: Option<String>,
@@ -856,6 +878,15 @@ pub async fn yente_match(
     Params(p): Params<YenteParams>,
     JsonBody(req, _): JsonBody<YenteRequest>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
+    if let Some(a) = &p.algorithm {
+        if a.chars().count() > 200 {
+            return Err(ApiError::field(
+                StatusCode::BAD_REQUEST,
+                "query.algorithm",
+                "longer than 200 characters",
+            ));
+        }
+    }
     let limit = p.limit.unwrap_or(5);
     if !(1..=500).contains(&limit) {
         return Err(ApiError::field(
@@ -982,6 +1013,7 @@ pub async fn yente_match(
     }
     Ok(Json(serde_json::json!({
         "responses": responses,
+        "algorithm": p.algorithm.as_deref().unwrap_or("chokepoint"),
         "matcher": {"name": "chokepoint", "threshold": threshold, "cutoff": p.cutoff},
         "limit": limit,
     })))
