@@ -2,7 +2,8 @@
 //! (positives, then negatives) on one thread.
 //! `cargo build --release -p chokepoint-screening --example profile_queries`, then e.g.
 //! `valgrind --tool=callgrind --toggle-collect='*screen_inner*' target/release/examples/profile_queries 3000`
-//! (the argument is the number of queries; default all).
+//! (the argument is the number of queries; default all). `PROFILE_DUMP=FILE` also writes every
+//! hit (query, entry, score, decision, matched name, explanation) to FILE, to diff two builds.
 
 #[path = "../benches/common/mod.rs"]
 mod common;
@@ -54,6 +55,21 @@ fn main() {
         hits += std::hint::black_box(screener.screen(&queries[i])).len();
     }
     let s = t.elapsed().as_secs_f64();
+    if let Some(path) = std::env::var_os("PROFILE_DUMP") {
+        // every hit of every query (to check that a speed change leaves the results identical)
+        use std::io::Write;
+        let mut w = std::io::BufWriter::new(std::fs::File::create(path).expect("dump file"));
+        for &i in &order {
+            for h in screener.screen(&queries[i]) {
+                writeln!(
+                    w,
+                    "{i}\t{}\t{:.6}\t{:?}\t{}\t{:?}",
+                    h.entry_index, h.score, h.decision, h.matched_name, h.explanation.name
+                )
+                .expect("write");
+            }
+        }
+    }
     eprintln!(
         "{} queries in {:.3}s = {:.1} µs/query; {} hits",
         order.len(),

@@ -151,6 +151,23 @@ pub struct Screener {
     phonetic: FxHashMap<Box<str>, Vec<u32>>,
     identifiers: FxHashMap<String, Vec<u32>>,
     normalized_countries: Vec<Vec<String>>,
+    /// Unique per screener: keys the per-thread cache of out-of-vocabulary neighbours.
+    id: u64,
+}
+
+/// Entries a thread keeps in its cache of out-of-vocabulary neighbours before starting over.
+const OOV_CACHE_ENTRIES: usize = 8192;
+
+static NEXT_SCREENER_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// Per thread: neighbours of query tokens the lists do not hold (or hold in another script),
+/// by script, text and alternative readings — everything [`Screener::neighbours_uncached`]
+/// reads of the token — for one screener at a time. Bounded: cleared when full.
+#[derive(Default)]
+struct OovCache {
+    screener: u64,
+    key: String,
+    map: FxHashMap<Box<str>, Box<[(u32, f32)]>>,
 }
 
 fn hash_str(s: &[u8]) -> u64 {
@@ -395,6 +412,7 @@ impl Screener {
             normalized_countries,
             nb_offsets: Vec::new(),
             nb_data: Vec::new(),
+            id: NEXT_SCREENER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         };
         let lists: Vec<Vec<(u32, f32)>> = (0..screener.vocab.len())
             .into_par_iter()
@@ -803,7 +821,33 @@ impl Screener {
                 return;
             }
         }
-        self.neighbours_uncached(t, out);
+        thread_local! {
+            static OOV: RefCell<OovCache> = RefCell::new(OovCache::default());
+        }
+        OOV.with(|c| {
+            let mut c = c.borrow_mut();
+            let c = &mut *c;
+            if c.screener != self.id {
+                c.map.clear();
+                c.screener = self.id;
+            }
+            c.key.clear();
+            c.key.push(char::from(b'A' + t.script as u8));
+            for form in std::iter::once(t).chain(&t.alts) {
+                c.key.push('\0');
+                c.key.push_str(&form.text);
+            }
+            if let Some(list) = c.map.get(c.key.as_str()) {
+                out.extend_from_slice(list);
+                return;
+            }
+            let start = out.len();
+            self.neighbours_uncached(t, out);
+            if c.map.len() >= OOV_CACHE_ENTRIES {
+                c.map.clear();
+            }
+            c.map.insert(c.key.as_str().into(), out[start..].into());
+        });
     }
 
     fn neighbours_uncached(&self, t: &TokInfo, out: &mut Vec<(u32, f32)>) {
