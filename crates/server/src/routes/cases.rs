@@ -108,7 +108,11 @@ pub struct DecisionRequest {
     #[schema(example = "no_match", value_type = Verdict)]
     pub decision: String,
     /// Why; kept in the audit trail and on the allow-list entry.
-    #[schema(min_length = 1, max_length = 4000, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 4000,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub reason: String,
 }
 

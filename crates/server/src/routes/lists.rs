@@ -79,7 +79,7 @@ pub struct UpdateResponse {
 /// Update the lists: download, validate, swap in what changed (a failed source keeps its serving
 /// version), then screen every stored party again against the new or changed entries only; new
 /// hits open review cases.
-#[utoipa::path(post, path = "/v1/lists/update", tag = "lists", request_body(content = UpdateRequest, description = "Optional"),
+#[utoipa::path(post, path = "/v1/lists/update", tag = "lists", request_body(content = Option<UpdateRequest>, description = "Optional: without a body, every configured source is updated"),
     responses((status = 200, body = UpdateResponse), (status = 409, body = ErrorBody, description = "An update is running"), (status = 503, body = ErrorBody, description = "The server has no list store")),
     security(("bearer" = [])))]
 pub async fn update(
@@ -87,11 +87,12 @@ pub async fn update(
     Extension(caller): Extension<Caller>,
     Body(body): Body,
 ) -> Result<Json<UpdateResponse>, ApiError> {
-    let req: UpdateRequest = if body.iter().all(|b| b.is_ascii_whitespace()) {
-        UpdateRequest::default()
-    } else {
-        parse_json(&body, "")?
-    };
+    let req: UpdateRequest =
+        if body.iter().all(|b| b.is_ascii_whitespace()) || body.trim_ascii() == b"null" {
+            UpdateRequest::default()
+        } else {
+            parse_json(&body, "")?
+        };
     if !req.urls.is_empty() && req.source.is_none() {
         return Err(ApiError::unprocessable("source", "`urls` needs `source`"));
     }

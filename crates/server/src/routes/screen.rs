@@ -34,7 +34,7 @@ pub struct ScreenRequest {
         example = "Huawei Technologies Co., Ltd.",
         min_length = 1,
         max_length = 1000,
-        pattern = r"\S"
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
     )]
     pub name: String,
     /// `Person`, `Company`, `Organization`, `LegalEntity`, `Vessel`, `Aircraft` (default: any).
@@ -61,7 +61,11 @@ pub struct ScreenRequest {
     /// Your id for the party. The allow-list and re-screening key on it; without it, the key is
     /// derived from the query.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub party_id: Option<String>,
 }
 
@@ -624,9 +628,17 @@ pub struct MatchRequest {
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NamePair {
-    #[schema(min_length = 1, max_length = 1000, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 1000,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub a: String,
-    #[schema(min_length = 1, max_length = 1000, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 1000,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub b: String,
 }
 

@@ -36,7 +36,11 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<TokenList>, ApiE
 #[serde(deny_unknown_fields)]
 pub struct NewToken {
     /// Who or what uses it (`erp-prod`, `j.smith`).
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub name: String,
     /// `screener`, `reviewer`, `admin` or `auditor`.
     #[schema(value_type = RoleName)]
