@@ -26,8 +26,10 @@
 //! identifiers. Common query tokens open no candidates of their own when they could not lift a
 //! name over those limits (MaxScore).
 
-use std::borrow::Cow;
 use std::cell::RefCell;
+use std::rc::Rc;
+
+use crate::translit::Script;
 use std::hash::{Hash, Hasher};
 
 use chokepoint_lists::{ListEntry, NameKind};
@@ -160,14 +162,56 @@ const OOV_CACHE_ENTRIES: usize = 8192;
 
 static NEXT_SCREENER_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
-/// Per thread: neighbours of query tokens the lists do not hold (or hold in another script),
-/// by script, text and alternative readings — everything [`Screener::neighbours_uncached`]
-/// reads of the token — for one screener at a time. Bounded: cleared when full.
+/// Per thread: the comparison features and the neighbours of query tokens the lists do not
+/// hold (or hold in another script or with other alternative readings), by script, text and
+/// alternative readings — everything they are computed from — for one screener at a time.
+/// Bounded: each map is cleared when full.
 #[derive(Default)]
 struct OovCache {
     screener: u64,
     key: String,
+    infos: FxHashMap<Box<str>, Rc<TokInfo>>,
     map: FxHashMap<Box<str>, Box<[(u32, f32)]>>,
+}
+
+impl OovCache {
+    fn bind(&mut self, screener: u64) {
+        if self.screener != screener {
+            self.infos.clear();
+            self.map.clear();
+            self.screener = screener;
+        }
+    }
+}
+
+thread_local! {
+    static OOV: RefCell<OovCache> = RefCell::new(OovCache::default());
+}
+
+/// The cache key of a token: script, text, alternative readings.
+fn oov_key<'a>(key: &mut String, script: Script, text: &str, alts: impl Iterator<Item = &'a str>) {
+    key.clear();
+    key.push(char::from(b'A' + script as u8));
+    key.push_str(text);
+    for a in alts {
+        key.push('\0');
+        key.push_str(a);
+    }
+}
+
+/// A query token's features: the vocabulary's, or computed (shared with the thread's cache).
+enum QTok<'a> {
+    Borrowed(&'a TokInfo),
+    Shared(Rc<TokInfo>),
+}
+
+impl QTok<'_> {
+    fn get(&self) -> &TokInfo {
+        match self {
+            QTok::Borrowed(t) => t,
+            QTok::Shared(t) => t,
+        }
+    }
 }
 
 fn hash_str(s: &[u8]) -> u64 {
@@ -490,12 +534,12 @@ impl Screener {
         let threshold = query.threshold.unwrap_or(DEFAULT_THRESHOLD);
         let floor = (threshold - REVIEW_BAND).max(0.0);
         let tokens = normalize(&query.name);
-        let qinfo: Vec<Cow<'_, TokInfo>> = tokens
+        let qinfo: SmallVec<[QTok<'_>; 8]> = tokens
             .iter()
             .take(crate::score::MAX_TOKENS)
             .map(|t| self.token_info(t))
             .collect();
-        let qw: Vec<f32> = qinfo.iter().map(|t| self.query_weight(t)).collect();
+        let qw: SmallVec<[f32; 8]> = qinfo.iter().map(|t| self.query_weight(t.get())).collect();
         let country = query.country.as_deref().and_then(qualifiers::country_code);
 
         let mut best: FxHashMap<u32, Hit<'_>> = FxHashMap::default();
@@ -536,7 +580,7 @@ impl Screener {
             }
         }
 
-        let qrefs: Vec<&TokInfo> = qinfo.iter().map(|c| c.as_ref()).collect();
+        let qrefs: SmallVec<[&TokInfo; 8]> = qinfo.iter().map(|c| c.get()).collect();
         let candidates = self.candidates(&qrefs, &qw, floor);
         let qj = joined_query(&qrefs);
         for (_est, name_id) in candidates {
@@ -821,22 +865,16 @@ impl Screener {
                 return;
             }
         }
-        thread_local! {
-            static OOV: RefCell<OovCache> = RefCell::new(OovCache::default());
-        }
         OOV.with(|c| {
             let mut c = c.borrow_mut();
             let c = &mut *c;
-            if c.screener != self.id {
-                c.map.clear();
-                c.screener = self.id;
-            }
-            c.key.clear();
-            c.key.push(char::from(b'A' + t.script as u8));
-            for form in std::iter::once(t).chain(&t.alts) {
-                c.key.push('\0');
-                c.key.push_str(&form.text);
-            }
+            c.bind(self.id);
+            oov_key(
+                &mut c.key,
+                t.script,
+                &t.text,
+                t.alts.iter().map(|a| a.text.as_str()),
+            );
             if let Some(list) = c.map.get(c.key.as_str()) {
                 out.extend_from_slice(list);
                 return;
@@ -909,26 +947,48 @@ impl Screener {
 
     /// The comparison features of a query token: the precomputed ones when the lists hold the
     /// same token, else computed.
-    fn token_info(&self, t: &crate::normalize::Token) -> Cow<'_, TokInfo> {
-        match self.vocab_map.get(t.text.as_str()) {
-            Some(&id) => {
-                let v = &self.vocab[id as usize];
-                if v.script == t.script
-                    && v.alts.len() == t.alts.len()
-                    && v.alts.iter().zip(&t.alts).all(|(a, b)| a.text == *b)
-                {
-                    Cow::Borrowed(v)
-                } else {
+    fn token_info(&self, t: &crate::normalize::Token) -> QTok<'_> {
+        let own = self.vocab_map.get(t.text.as_str()).copied();
+        if let Some(id) = own {
+            let v = &self.vocab[id as usize];
+            if v.script == t.script
+                && v.alts.len() == t.alts.len()
+                && v.alts.iter().zip(&t.alts).all(|(a, b)| a.text == *b)
+            {
+                return QTok::Borrowed(v);
+            }
+        }
+        // computed, and kept per thread: a token the lists do not hold recurs across queries
+        OOV.with(|c| {
+            let mut c = c.borrow_mut();
+            let c = &mut *c;
+            c.bind(self.id);
+            oov_key(
+                &mut c.key,
+                t.script,
+                &t.text,
+                t.alts.iter().map(String::as_str),
+            );
+            if let Some(info) = c.infos.get(c.key.as_str()) {
+                return QTok::Shared(info.clone());
+            }
+            let info = match own {
+                Some(id) => {
                     // the same letters from another script (or from other letters of it, with
                     // other alternative readings) compare differently
-                    let mut info = v.clone();
+                    let mut info = self.vocab[id as usize].clone();
                     info.script = t.script;
-                    let info = info.with_alts(&t.alts);
-                    Cow::Owned(info)
+                    info.with_alts(&t.alts)
                 }
+                None => TokInfo::new(t),
+            };
+            let info = Rc::new(info);
+            if c.infos.len() >= OOV_CACHE_ENTRIES {
+                c.infos.clear();
             }
-            None => Cow::Owned(TokInfo::new(t)),
-        }
+            c.infos.insert(c.key.as_str().into(), info.clone());
+            QTok::Shared(info)
+        })
     }
 
     /// Scores two names with this screener's token weights (rarity on its lists).

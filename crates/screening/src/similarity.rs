@@ -394,11 +394,54 @@ fn compare_one(a: &TokInfo, b: &TokInfo) -> Option<(f32, Method)> {
     best
 }
 
-/// Optimal-string-alignment distance if it is at most `max` (rapidfuzz's bit-parallel OSA with a
-/// score cutoff, on the ASCII bytes).
+/// Optimal-string-alignment distance if it is at most `max`, on the bytes.
 fn osa_within(a: &str, b: &str, max: usize) -> Option<usize> {
-    let args = rapidfuzz::distance::osa::Args::default().score_cutoff(max);
-    rapidfuzz::distance::osa::distance_with_args(a.bytes(), b.bytes(), &args)
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    let d = if a.len() <= 64 {
+        osa_bits(a, b)
+    } else {
+        rapidfuzz::distance::osa::distance(a.iter().copied(), b.iter().copied())
+    };
+    (d <= max).then_some(d)
+}
+
+/// Optimal-string-alignment distance, Hyyrö's bit-parallel algorithm (2003) for `a` of at most
+/// 64 bytes, without allocation (the match masks on the stack): the algorithm rapidfuzz uses,
+/// minus its per-call heap buffers.
+fn osa_bits(a: &[u8], b: &[u8]) -> usize {
+    debug_assert!(a.len() <= 64);
+    let m = a.len();
+    if m == 0 {
+        return b.len();
+    }
+    let mut peq = [0u64; 256];
+    for (i, &c) in a.iter().enumerate() {
+        peq[c as usize] |= 1u64 << i;
+    }
+    let last = 1u64 << (m - 1);
+    let (mut vp, mut vn, mut d0, mut pm_old) = (!0u64, 0u64, 0u64, 0u64);
+    let mut dist = m;
+    for &c in b {
+        let pm = peq[c as usize];
+        let tr = (((!d0) & pm) << 1) & pm_old;
+        d0 = ((((pm & vp).wrapping_add(vp)) ^ vp) | pm | vn) | tr;
+        let mut hp = vn | !(d0 | vp);
+        let mut hn = d0 & vp;
+        if hp & last != 0 {
+            dist += 1;
+        } else if hn & last != 0 {
+            dist -= 1;
+        }
+        hp = (hp << 1) | 1;
+        hn <<= 1;
+        vp = hn | !(d0 | hp);
+        vn = hp & d0;
+        pm_old = pm;
+    }
+    dist
 }
 
 /// The first two letters swapped (`baid` ~ `abid`): a typo at the start of a short name that
@@ -472,6 +515,33 @@ mod tests {
             let d = rapidfuzz::distance::osa::distance(a.text.bytes(), b.text.bytes());
             assert!((a.letters ^ b.letters).count_ones() as usize <= 2 * d);
         }
+    }
+
+    #[test]
+    fn osa_agrees_with_rapidfuzz() {
+        // pseudo-random strings over a small alphabet (many transpositions and repeats)
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |n: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % n
+        };
+        for _ in 0..20_000 {
+            let la = next(14) as usize;
+            let lb = next(14) as usize;
+            let a: String = (0..la).map(|_| (b'a' + next(4) as u8) as char).collect();
+            let b: String = (0..lb).map(|_| (b'a' + next(4) as u8) as char).collect();
+            let d = rapidfuzz::distance::osa::distance(a.bytes(), b.bytes());
+            assert_eq!(osa_bits(a.as_bytes(), b.as_bytes()), d, "{a} {b}");
+            for max in 0..4 {
+                assert_eq!(osa_within(&a, &b, max), (d <= max).then_some(d), "{a} {b}");
+            }
+        }
+        let long = "ab".repeat(40);
+        assert_eq!(osa_within(&long, &long[1..], 1), Some(1));
+        assert_eq!(osa_bits(b"ca", b"abc"), 3);
+        assert_eq!(osa_bits(b"mohammed", b"mohamemd"), 1);
     }
 
     #[test]
