@@ -832,10 +832,11 @@ impl Screener {
             let mut cands: Vec<(f32, u32)> = std::mem::take(&mut s.cands);
             cands.clear();
             for &n in &s.touched {
-                if s.shared[n as usize] < min {
+                let a = s.names[n as usize];
+                if a.shared < min {
                     continue;
                 }
-                let est = s.acc[n as usize] / (wq + self.name_weight[n as usize]);
+                let est = a.acc / (wq + self.name_weight[n as usize]);
                 if est >= need {
                     cands.push((est, n));
                 }
@@ -1033,16 +1034,23 @@ struct Slot {
     volume: usize,
 }
 
+/// Per name, during candidate generation (one record: one cache line touched per posting).
+#[derive(Clone, Copy, Default)]
+struct NameAcc {
+    /// The estimated score numerator (Σ over query tokens of the best
+    /// `sim · (w_query + w_list)`).
+    acc: f32,
+    /// The query evidence weight it shares.
+    shared: f32,
+    /// The contribution of the current query token so far (its best neighbour).
+    last: f32,
+    stamp: u32,
+}
+
 #[derive(Default)]
 struct Scratch {
-    /// Per name: the estimated score numerator (Σ over query tokens of the best
-    /// `sim · (w_query + w_list)`).
-    acc: Vec<f32>,
-    /// Per name: the query evidence weight it shares.
-    shared: Vec<f32>,
-    /// Per name: the contribution of the current query token so far (its best neighbour).
-    last: Vec<f32>,
-    stamp: Vec<u32>,
+    /// Per name.
+    names: Vec<NameAcc>,
     epoch: u32,
     touched: Vec<u32>,
     found: Vec<(u32, f32, u32)>,
@@ -1059,45 +1067,43 @@ impl Scratch {
             self.tok_stamp.resize(vocab, 0);
             self.tok_val.resize(vocab, 0.0);
         }
-        if self.acc.len() < n {
-            self.acc.resize(n, 0.0);
-            self.shared.resize(n, 0.0);
-            self.last.resize(n, 0.0);
-            self.stamp.resize(n, 0);
+        if self.names.len() < n {
+            self.names.resize(n, NameAcc::default());
         }
     }
     fn stamp_epoch(&mut self) {
         self.epoch = self.epoch.wrapping_add(1);
         if self.epoch == 0 {
-            self.stamp.iter_mut().for_each(|s| *s = 0);
+            self.names.iter_mut().for_each(|a| a.stamp = 0);
             self.tok_stamp.iter_mut().for_each(|s| *s = 0);
             self.epoch = 1;
         }
     }
     /// Credits name `n` with query weight `qw` and numerator `contrib` for the current query
     /// token; a second list token of the same name only raises the credit to the better one.
-    #[inline]
+    #[inline(always)]
     fn add(&mut self, n: u32, qw: f32, contrib: f32) {
-        let i = n as usize;
-        if self.stamp[i] == self.epoch {
-            if contrib > self.last[i] {
-                self.acc[i] += contrib - self.last[i];
-                self.last[i] = contrib;
+        let a = &mut self.names[n as usize];
+        if a.stamp == self.epoch {
+            if contrib > a.last {
+                a.acc += contrib - a.last;
+                a.last = contrib;
             }
             return;
         }
-        self.stamp[i] = self.epoch;
-        if self.shared[i] == 0.0 {
+        a.stamp = self.epoch;
+        if a.shared == 0.0 {
             self.touched.push(n);
         }
-        self.shared[i] += qw.max(1e-6);
-        self.acc[i] += contrib;
-        self.last[i] = contrib;
+        a.shared += qw.max(1e-6);
+        a.acc += contrib;
+        a.last = contrib;
     }
     fn clear(&mut self) {
         for &n in &self.touched {
-            self.acc[n as usize] = 0.0;
-            self.shared[n as usize] = 0.0;
+            let a = &mut self.names[n as usize];
+            a.acc = 0.0;
+            a.shared = 0.0;
         }
         self.touched.clear();
     }
