@@ -785,9 +785,16 @@ impl Screener {
             for sl in &slots[n_expensive..] {
                 s.stamp_epoch();
                 for &(tok, contrib, other) in &found[sl.range.0..sl.range.1] {
-                    for &n in self.postings(tok) {
-                        if other == u32::MAX || self.names[n as usize].tokens.contains(&other) {
+                    let post = self.postings(tok);
+                    if other == u32::MAX {
+                        for &n in post {
                             s.add(n, qw[sl.i], contrib);
+                        }
+                    } else {
+                        for &n in post {
+                            if self.names[n as usize].tokens.contains(&other) {
+                                s.add(n, qw[sl.i], contrib);
+                            }
                         }
                     }
                 }
