@@ -224,15 +224,22 @@ fn for_each_deletion(text: &str, mut f: impl FnMut(u64)) {
     let b = text.as_bytes();
     f(hash_str(b));
     if b.len() >= 4 {
-        let mut buf = Vec::with_capacity(b.len());
+        // on the stack for the usual lengths
+        let mut stack = [0u8; 64];
+        let mut heap = Vec::new();
+        let buf: &mut [u8] = if b.len() <= stack.len() {
+            &mut stack[..b.len() - 1]
+        } else {
+            heap.resize(b.len() - 1, 0);
+            &mut heap
+        };
         for k in 0..b.len() {
             if k > 0 && b[k] == b[k - 1] {
                 continue; // same deletion as the previous position
             }
-            buf.clear();
-            buf.extend_from_slice(&b[..k]);
-            buf.extend_from_slice(&b[k + 1..]);
-            f(hash_str(&buf));
+            buf[..k].copy_from_slice(&b[..k]);
+            buf[k..].copy_from_slice(&b[k + 1..]);
+            f(hash_str(buf));
         }
     }
 }
