@@ -10,7 +10,7 @@ local i = 0
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")
-wrk.path = "/v1/screen"
+wrk.path = os.getenv("SCREEN_PATH") or "/v1/screen"  -- e.g. SCREEN_PATH="/v1/screen?detail=full"
 
 request = function()
   i = i + 1

@@ -40,6 +40,7 @@ pub(crate) struct Metrics {
     pub cases_opened: Counter,
     pub screened: Counter,
     pub list_entries: Gauge,
+    audit_writer: [Gauge<f64, std::sync::atomic::AtomicU64>; 4],
 }
 
 fn latency_histogram() -> Histogram {
@@ -84,7 +85,23 @@ impl Metrics {
             "List entries in the serving screening index",
             list_entries.clone(),
         );
+        let audit_writer: [Gauge<f64, std::sync::atomic::AtomicU64>; 4] = Default::default();
+        for (g, (name, help)) in audit_writer.iter().zip([
+            ("audit_write_transactions", "Audit writer transactions (group commits) since start"),
+            ("audit_write_records", "Audit records written by those transactions since start"),
+            (
+                "audit_write_seconds",
+                "Time spent in those transactions since start (statements and commit, fsync included)",
+            ),
+            (
+                "audit_append_wait_seconds",
+                "Time appends waited since start, summed (queue, transaction, commit): divided by audit_write_records, the mean audit latency of a request",
+            ),
+        ]) {
+            registry.register(name, help, g.clone());
+        }
         Metrics {
+            audit_writer,
             registry,
             requests,
             latency,
@@ -93,6 +110,17 @@ impl Metrics {
             screened,
             list_entries,
         }
+    }
+
+    /// Copies the audit writer's counters in.
+    pub fn observe_store(&self, store: &chokepoint_store::Store) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let w = store.writer_stats();
+        let [transactions, records, write, wait] = &self.audit_writer;
+        transactions.set(w.batches.load(Relaxed) as f64);
+        records.set(w.records.load(Relaxed) as f64);
+        write.set(w.write_nanos.load(Relaxed) as f64 / 1e9);
+        wait.set(w.append_nanos.load(Relaxed) as f64 / 1e9);
     }
 
     pub fn encode(&self) -> String {
@@ -140,6 +168,9 @@ pub(crate) async fn metrics(State(state): State<AppState>) -> impl IntoResponse 
             header::CONTENT_TYPE,
             "application/openmetrics-text; version=1.0.0; charset=utf-8",
         )],
-        state.metrics.encode(),
+        {
+            state.metrics.observe_store(&state.store);
+            state.metrics.encode()
+        },
     )
 }

@@ -310,7 +310,9 @@ pub(crate) async fn writer(
     mut rx: mpsc::Receiver<Job>,
     max_batch: usize,
     allow: crate::SharedAllow,
+    stats: std::sync::Arc<crate::WriterStats>,
 ) {
+    use std::sync::atomic::Ordering::Relaxed;
     let mut jobs: Vec<Job> = Vec::with_capacity(max_batch);
     while let Some(job) = rx.recv().await {
         jobs.push(job);
@@ -326,10 +328,17 @@ pub(crate) async fn writer(
             items.push((record, effect));
             replies.push(reply);
         }
+        let started = std::time::Instant::now();
+        let count = items.len() as u64;
         let result = match &pool {
             Pool::Sqlite(p) => backend::sqlite::write_batch(p, items).await,
             Pool::Postgres(p) => backend::postgres::write_batch(p, items).await,
         };
+        stats.batches.fetch_add(1, Relaxed);
+        stats.records.fetch_add(count, Relaxed);
+        stats
+            .write_nanos
+            .fetch_add(started.elapsed().as_nanos() as u64, Relaxed);
         match result {
             Ok(outcomes) => {
                 // A decision may have added an allow-list entry: the next screening re-reads it.

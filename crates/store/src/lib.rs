@@ -109,6 +109,17 @@ impl AllowCache {
 
 pub(crate) type SharedAllow = std::sync::Arc<std::sync::RwLock<AllowCache>>;
 
+/// Counters of the audit writer, for metrics: how many transactions, how many records, how long
+/// the transactions took (statements and commit, fsync included), and how long appends waited in
+/// all (queue, transaction, commit).
+#[derive(Debug, Default)]
+pub struct WriterStats {
+    pub batches: std::sync::atomic::AtomicU64,
+    pub records: std::sync::atomic::AtomicU64,
+    pub write_nanos: std::sync::atomic::AtomicU64,
+    pub append_nanos: std::sync::atomic::AtomicU64,
+}
+
 /// A connection pool plus the audit writer. Cheap to clone.
 #[derive(Clone)]
 pub struct Store {
@@ -117,6 +128,7 @@ pub struct Store {
     url: String,
     allow: SharedAllow,
     allow_refresh: std::sync::Arc<tokio::sync::Mutex<()>>,
+    stats: std::sync::Arc<WriterStats>,
 }
 
 /// Calls the same function of the backend module for whichever database the store is on.
@@ -215,13 +227,21 @@ impl Store {
         let (tx, rx) = mpsc::channel::<Job>(4096);
         let max_batch = opts.max_batch.unwrap_or(256).max(1);
         let allow = SharedAllow::default();
-        tokio::spawn(audit::writer(pool.clone(), rx, max_batch, allow.clone()));
+        let stats = std::sync::Arc::new(WriterStats::default());
+        tokio::spawn(audit::writer(
+            pool.clone(),
+            rx,
+            max_batch,
+            allow.clone(),
+            stats.clone(),
+        ));
         Ok(Store {
             pool,
             writer: tx,
             url: redact(url),
             allow,
             allow_refresh: Default::default(),
+            stats,
         })
     }
 
@@ -254,12 +274,23 @@ impl Store {
 
     /// Appends a record (and its side effect, atomically); returns once it is committed.
     pub async fn append(&self, record: NewRecord, effect: Effect) -> Result<Appended> {
+        let started = std::time::Instant::now();
         let (tx, rx) = oneshot::channel();
         self.writer
             .send((record, effect, tx))
             .await
             .map_err(|_| StoreError::WriterGone)?;
-        rx.await.map_err(|_| StoreError::WriterGone)?
+        let out = rx.await.map_err(|_| StoreError::WriterGone)?;
+        self.stats.append_nanos.fetch_add(
+            started.elapsed().as_nanos() as u64,
+            std::sync::atomic::Ordering::Relaxed,
+        );
+        out
+    }
+
+    /// The audit writer's counters.
+    pub fn writer_stats(&self) -> &WriterStats {
+        &self.stats
     }
 
     /// Records with `seq > after`, in order, at most `limit`; only of `kind` when given.
