@@ -20,7 +20,7 @@ token=$("$bin" tokens create --role screener --name bench 2>/dev/null)
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$bin" serve --addr "127.0.0.1:$port" >"$tmp/serve.log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$tmp"' EXIT
 for _ in $(seq 100); do
     curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break
     sleep 0.1

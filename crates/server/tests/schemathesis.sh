@@ -14,13 +14,14 @@
 # and a built binary (cargo build -p chokepoint). Takes about a minute with the defaults.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../../.." && pwd)
-bin=${CHOKEPOINT_BIN:-$repo/target/debug/chokepoint}
+bin=$(realpath "${CHOKEPOINT_BIN:-$repo/target/debug/chokepoint}")
 st=${SCHEMATHESIS:-schemathesis}
 max_examples=${MAX_EXAMPLES:-100}
 seed=${SEED:-20261128}
-lists=${SHARED:-$repo/../shared}/data/lists/ofac_fixtures_watchman
+lists=$(realpath "${SHARED:-$repo/../shared}/data/lists/ofac_fixtures_watchman")
 [ -x "$bin" ] || { echo "no binary at $bin: cargo build -p chokepoint" >&2; exit 2; }
-command -v "$st" >/dev/null || { echo "schemathesis not found: pip install schemathesis" >&2; exit 2; }
+st=$(command -v "$st" || true)
+[ -n "$st" ] || { echo "schemathesis not found: pip install schemathesis" >&2; exit 2; }
 
 tmp=$(mktemp -d /tmp/chokepoint-schemathesis-XXXXXX)
 pid=
@@ -48,7 +49,9 @@ curl -sf "$base/readyz" >/dev/null || { echo "the server did not become ready" >
 # Excluded: revoking tokens (the run would revoke its own admin token and test 401s from then
 # on), and `lists/update` (it downloads the configured lists from the internet).
 status=0
-PYTHONPATH=$(dirname "$0")${PYTHONPATH:+:$PYTHONPATH} SCHEMATHESIS_HOOKS=schemathesis_hooks \
+hooks=$(cd "$(dirname "$0")" && pwd)
+cd "$tmp" # schemathesis keeps a .schemathesis/ directory in the working directory
+PYTHONPATH=$hooks${PYTHONPATH:+:$PYTHONPATH} SCHEMATHESIS_HOOKS=schemathesis_hooks \
 "$st" run "$base/openapi.json" \
     --header "Authorization: Bearer $token" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance \
