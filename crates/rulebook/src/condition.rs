@@ -585,18 +585,18 @@ mod tests {
 
     #[test]
     fn kleene_or_and_and_over_missing_facts() {
-        let c = ctx(json!({"tpp": 5000.0}));
-        assert_eq!(eval("item.tpp >= 4800", &c).value, Tri::True);
-        assert_eq!(eval("item.tpp >= 6000", &c).value, Tri::False);
-        let e = eval("item.tpp >= 1600 && item.performance_density >= 5.92", &c);
+        let c = ctx(json!({"tpp": 150.0}));
+        assert_eq!(eval("item.tpp >= 100", &c).value, Tri::True);
+        assert_eq!(eval("item.tpp >= 200", &c).value, Tri::False);
+        let e = eval("item.tpp >= 40 && item.performance_density >= 2.5", &c);
         assert_eq!(e.value, Tri::Unknown);
         assert_eq!(e.missing, vec!["item.performance_density".to_string()]);
         assert_eq!(
-            eval("item.performance_density >= 5.92 || item.tpp >= 4800", &c).value,
+            eval("item.performance_density >= 2.5 || item.tpp >= 100", &c).value,
             Tri::True
         );
         assert_eq!(
-            eval("item.performance_density >= 5.92 && item.tpp >= 6000", &c).value,
+            eval("item.performance_density >= 2.5 && item.tpp >= 200", &c).value,
             Tri::False
         );
     }
@@ -616,7 +616,7 @@ mod tests {
     #[test]
     fn a_conjunct_on_the_item_kind_is_recognised() {
         let c =
-            Condition::compile("item.kind == 'integrated_circuit' && item.tpp >= 4800.0").unwrap();
+            Condition::compile("item.kind == 'integrated_circuit' && item.tpp >= 100.0").unwrap();
         assert_eq!(
             c.item_kinds(),
             Some(&["integrated_circuit".to_string()][..])
@@ -639,7 +639,7 @@ mod tests {
 
     #[test]
     fn names_outside_the_context_are_refused() {
-        let err = Condition::compile("tpp >= 4800").unwrap_err();
+        let err = Condition::compile("tpp >= 100").unwrap_err();
         assert!(err.contains("`tpp`"), "{err}");
         assert!(Condition::compile("item.tpp >=").is_err());
         assert!(Condition::compile("frobnicate(item.tpp)")
