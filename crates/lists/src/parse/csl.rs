@@ -72,31 +72,12 @@ const REQUIRED: [&str; 2] = ["source", "name"];
 
 /// Parses the official CSV.
 pub fn parse_csv(source: &str, file: &SourceFile) -> Result<ParsedList, ListError> {
-    let bytes = file
-        .bytes
-        .strip_prefix(b"\xEF\xBB\xBF")
-        .unwrap_or(&file.bytes);
+    let bytes = super::without_bom(file);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
         .from_reader(bytes);
-    let headers = reader
-        .headers()
-        .map_err(|e| ParseError::new(&file.name, format!("unreadable header: {e}")).line(1))?
-        .clone();
-    let col: HashMap<&str, usize> = headers
-        .iter()
-        .enumerate()
-        .map(|(i, h)| (h.trim(), i))
-        .collect();
-    for r in REQUIRED {
-        if !col.contains_key(r) {
-            return Err(ParseError::new(&file.name, "missing column in header")
-                .line(1)
-                .field(r)
-                .into());
-        }
-    }
+    let (col, header_len) = super::header_columns(&mut reader, file, &REQUIRED)?;
     let mut parsed = ParsedList::default();
     let mut record = csv::StringRecord::new();
     let mut lines = LineCounter::new(bytes);
@@ -112,7 +93,7 @@ pub fn parse_csv(source: &str, file: &SourceFile) -> Result<ParsedList, ListErro
             }
         }
         let line = lines.record_line(record.position());
-        if record.len() != headers.len() {
+        if record.len() != header_len {
             if record.len() == 1 && record[0].trim().is_empty() {
                 continue;
             }
@@ -120,7 +101,7 @@ pub fn parse_csv(source: &str, file: &SourceFile) -> Result<ParsedList, ListErro
                 &file.name,
                 format!(
                     "expected {} columns as in the header, found {}",
-                    headers.len(),
+                    header_len,
                     record.len()
                 ),
             )

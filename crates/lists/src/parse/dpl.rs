@@ -32,32 +32,13 @@ const COLUMNS: [&str; 12] = [
 ];
 
 pub fn parse(source: &str, file: &SourceFile) -> Result<ParsedList, ListError> {
-    let bytes = file
-        .bytes
-        .strip_prefix(b"\xEF\xBB\xBF")
-        .unwrap_or(&file.bytes);
+    let bytes = super::without_bom(file);
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(b'\t')
         .has_headers(true)
         .flexible(true)
         .from_reader(bytes);
-    let headers = reader
-        .headers()
-        .map_err(|e| ParseError::new(&file.name, format!("unreadable header: {e}")).line(1))?
-        .clone();
-    let col: HashMap<&str, usize> = headers
-        .iter()
-        .enumerate()
-        .map(|(i, h)| (h.trim(), i))
-        .collect();
-    for c in COLUMNS {
-        if !col.contains_key(c) {
-            return Err(ParseError::new(&file.name, "missing column in header")
-                .line(1)
-                .field(c)
-                .into());
-        }
-    }
+    let (col, header_len) = super::header_columns(&mut reader, file, &COLUMNS)?;
     let mut parsed = ParsedList::default();
     let mut seen: HashMap<String, u32> = HashMap::new();
     let mut lines = LineCounter::new(bytes);
@@ -67,10 +48,10 @@ pub fn parse(source: &str, file: &SourceFile) -> Result<ParsedList, ListError> {
             ParseError::new(&file.name, format!("malformed record: {e}")).line(line)
         })?;
         let line = lines.record_line(record.position());
-        if record.len() != headers.len() {
+        if record.len() != header_len {
             return Err(ParseError::new(
                 &file.name,
-                format!("expected {} fields, found {}", headers.len(), record.len()),
+                format!("expected {} fields, found {}", header_len, record.len()),
             )
             .line(line)
             .into());

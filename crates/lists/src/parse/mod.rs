@@ -169,6 +169,39 @@ fn check_unique_ids(entries: &[ListEntry], files: &[SourceFile]) -> Result<(), P
 }
 
 /// A short stable id from content, for lists that publish none (DPL, the compact CSL extract).
+/// The file's bytes without a UTF-8 byte-order mark.
+pub(crate) fn without_bom(file: &SourceFile) -> &[u8] {
+    file.bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(&file.bytes)
+}
+
+/// The header row of a delimited file as column name → index, with the number of columns;
+/// refuses a header that lacks one of `required` (named as the field, on line 1).
+pub(crate) fn header_columns<R: std::io::Read>(
+    reader: &mut csv::Reader<R>,
+    file: &SourceFile,
+    required: &[&str],
+) -> Result<(std::collections::HashMap<String, usize>, usize), ListError> {
+    let headers = reader
+        .headers()
+        .map_err(|e| ParseError::new(&file.name, format!("unreadable header: {e}")).line(1))?;
+    let col: std::collections::HashMap<String, usize> = headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.trim().to_string(), i))
+        .collect();
+    for r in required {
+        if !col.contains_key(*r) {
+            return Err(ParseError::new(&file.name, "missing column in header")
+                .line(1)
+                .field(*r)
+                .into());
+        }
+    }
+    Ok((col, headers.len()))
+}
+
 pub(crate) fn content_id(prefix: &str, parts: &[&str]) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();

@@ -31,10 +31,7 @@ const COLUMNS: [&str; 7] = [
 
 /// Parses the CSV form.
 pub fn parse_csv(source: &str, file: &SourceFile) -> Result<ParsedList, ListError> {
-    let bytes = file
-        .bytes
-        .strip_prefix(b"\xEF\xBB\xBF")
-        .unwrap_or(&file.bytes);
+    let bytes = super::without_bom(file);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
