@@ -18,7 +18,7 @@ switches() {
     echo "$total"
 }
 # The audit writer's counters from /metrics (name value), when the server exports them.
-writer() { curl -sf "$url/metrics" | awk '/^chokepoint_audit_(write|append)/ {print $1, $2}' || true; }
+writer() { curl -sf "$url/metrics" | awk '/^chokepoint_audit_(write|append|sync)/ {print $1, $2}' || true; }
 c0=$(cpu) s0=$(switches) w0=$(writer)
 out=$(cd "$here" && wrk -t1 -c"$conns" -d"${secs}s" -s "$script" "$url")
 c1=$(cpu) s1=$(switches) w1=$(writer)
@@ -32,5 +32,7 @@ if [ -n "$w0" ]; then
         END {
             t = v["chokepoint_audit_write_transactions"]; r = v["chokepoint_audit_write_records"]
             if (t > 0 && r > 0) printf "audit writer: %d transactions, %.1f records each, %.2f ms per transaction, %.2f ms mean wait per append\n", t, r / t, 1000 * v["chokepoint_audit_write_seconds"] / t, 1000 * v["chokepoint_audit_append_wait_seconds"] / r
+            s = v["chokepoint_audit_syncs"]
+            if (s > 0) printf "audit log syncs: %d, %.1f records each, %.2f ms per sync\n", s, r / s, 1000 * v["chokepoint_audit_sync_seconds"] / s
         }'
 fi

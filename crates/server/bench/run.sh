@@ -27,7 +27,7 @@ for _ in $(seq 100); do
 done
 (cd "$here" && TOKEN=$token wrk -t1 -c"$conns" -d3s -s "$script" "http://127.0.0.1:$port" >/dev/null)
 TOKEN=$token "$here/measure.sh" "$pid" "http://127.0.0.1:$port" "$script" "$conns" "$secs" |
-    grep -E '^(requests|p50|server|Requests/sec|audit writer)'
+    grep -E '^(requests|p50|server|Requests/sec|audit writer|audit log)'
 kill "$pid"
 wait "$pid" 2>/dev/null || true
 "$bin" audit verify >"$tmp/verify.txt" && head -1 "$tmp/verify.txt"

@@ -40,7 +40,7 @@ pub(crate) struct Metrics {
     pub cases_opened: Counter,
     pub screened: Counter,
     pub list_entries: Gauge,
-    audit_writer: [Gauge<f64, std::sync::atomic::AtomicU64>; 4],
+    audit_writer: [Gauge<f64, std::sync::atomic::AtomicU64>; 6],
 }
 
 fn latency_histogram() -> Histogram {
@@ -85,17 +85,25 @@ impl Metrics {
             "List entries in the serving screening index",
             list_entries.clone(),
         );
-        let audit_writer: [Gauge<f64, std::sync::atomic::AtomicU64>; 4] = Default::default();
+        let audit_writer: [Gauge<f64, std::sync::atomic::AtomicU64>; 6] = Default::default();
         for (g, (name, help)) in audit_writer.iter().zip([
             ("audit_write_transactions", "Audit writer transactions (group commits) since start"),
             ("audit_write_records", "Audit records written by those transactions since start"),
             (
                 "audit_write_seconds",
-                "Time spent in those transactions since start (statements and commit, fsync included)",
+                "Time spent in those transactions since start (statements and commit; with SQLite the log's sync is counted apart)",
             ),
             (
                 "audit_append_wait_seconds",
-                "Time appends waited since start, summed (queue, transaction, commit): divided by audit_write_records, the mean audit latency of a request",
+                "Time appends waited since start, summed (queue, transaction, commit, sync): divided by audit_write_records, the mean audit latency of a request",
+            ),
+            (
+                "audit_syncs",
+                "SQLite: syncs of the write-ahead log since start (each confirms every batch committed before it)",
+            ),
+            (
+                "audit_sync_seconds",
+                "SQLite: time spent in those syncs since start",
             ),
         ]) {
             registry.register(name, help, g.clone());
@@ -116,7 +124,9 @@ impl Metrics {
     pub fn observe_store(&self, store: &chokepoint_store::Store) {
         use std::sync::atomic::Ordering::Relaxed;
         let w = store.writer_stats();
-        let [transactions, records, write, wait] = &self.audit_writer;
+        let [transactions, records, write, wait, syncs, sync] = &self.audit_writer;
+        syncs.set(w.syncs.load(Relaxed) as f64);
+        sync.set(w.sync_nanos.load(Relaxed) as f64 / 1e9);
         transactions.set(w.batches.load(Relaxed) as f64);
         records.set(w.records.load(Relaxed) as f64);
         write.set(w.write_nanos.load(Relaxed) as f64 / 1e9);

@@ -2,9 +2,9 @@
 
 use serde::{Serialize, Serializer};
 use sha2::{Digest, Sha256};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 
-use crate::{backend, Job, Pool, StoreError};
+use crate::{backend, Job, StoreError};
 
 /// The `prev_hash` of the first record.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -304,13 +304,38 @@ fn short(h: &str) -> &str {
     h.get(..12).unwrap_or(h)
 }
 
-/// The writer task: takes every append waiting, writes them in one transaction, answers each.
+/// Where the writer's transactions go.
+pub(crate) enum WriterTarget {
+    /// A connection of the writer's own, opened with `synchronous=NORMAL`: its commit returns
+    /// once the records are in the write-ahead log, without waiting for the disk. The confirmer
+    /// then syncs that log (`wal`) before answering any append of the batch, so a batch's sync
+    /// overlaps the next batch's transaction. `wal` is `None` for an in-memory database.
+    Sqlite {
+        conn: Box<backend::sqlite::Conn>,
+        wal: Option<std::path::PathBuf>,
+    },
+    /// Transactions on the pool; PostgreSQL's commit returns once the commit record is flushed.
+    Postgres(sqlx::PgPool),
+}
+
+/// Called by the confirmer before each sync (tests use it to hold a sync back).
+pub(crate) type SyncHook = std::sync::Arc<dyn Fn() + Send + Sync>;
+
+/// A committed batch waiting for its sync: the answers and whom to give them to.
+pub(crate) struct Committed {
+    replies: Vec<oneshot::Sender<Result<Appended, StoreError>>>,
+    outcomes: Vec<Result<Appended, StoreError>>,
+}
+
+/// The writer task: takes every append waiting, writes them in one transaction, and hands the
+/// committed batch to the confirmer; a batch that fails is answered at once (nothing written).
 pub(crate) async fn writer(
-    pool: Pool,
+    mut target: WriterTarget,
     mut rx: mpsc::Receiver<Job>,
     max_batch: usize,
     allow: crate::SharedAllow,
     stats: std::sync::Arc<crate::WriterStats>,
+    confirm: mpsc::Sender<Committed>,
 ) {
     use std::sync::atomic::Ordering::Relaxed;
     let mut jobs: Vec<Job> = Vec::with_capacity(max_batch);
@@ -330,9 +355,12 @@ pub(crate) async fn writer(
         }
         let started = std::time::Instant::now();
         let count = items.len() as u64;
-        let result = match &pool {
-            Pool::Sqlite(p) => backend::sqlite::write_batch(p, items).await,
-            Pool::Postgres(p) => backend::postgres::write_batch(p, items).await,
+        let result = match &mut target {
+            WriterTarget::Sqlite { conn, .. } => backend::sqlite::write_batch(conn, items).await,
+            WriterTarget::Postgres(pool) => match pool.acquire().await {
+                Ok(mut conn) => backend::postgres::write_batch(&mut conn, items).await,
+                Err(e) => Err(e.into()),
+            },
         };
         stats.batches.fetch_add(1, Relaxed);
         stats.records.fetch_add(count, Relaxed);
@@ -350,8 +378,12 @@ pub(crate) async fn writer(
                         .unwrap_or_else(|e| e.into_inner())
                         .invalidate();
                 }
-                for (reply, outcome) in replies.into_iter().zip(outcomes) {
-                    let _ = reply.send(outcome);
+                if let Err(mpsc::error::SendError(lost)) =
+                    confirm.send(Committed { replies, outcomes }).await
+                {
+                    for reply in lost.replies {
+                        let _ = reply.send(Err(StoreError::WriterGone));
+                    }
                 }
             }
             Err(e) => {
@@ -360,6 +392,65 @@ pub(crate) async fn writer(
                     let _ = reply.send(Err(StoreError::Db(sqlx::Error::Protocol(format!(
                         "audit append failed, nothing written: {msg}"
                     )))));
+                }
+            }
+        }
+    }
+}
+
+/// The confirmer task: takes every committed batch waiting, makes them durable with one sync of
+/// the write-ahead log (when the writer's commits do not sync), then answers their appends. An
+/// append is never answered before the sync that covers its record has returned.
+pub(crate) async fn confirmer(
+    wal: Option<std::path::PathBuf>,
+    mut rx: mpsc::Receiver<Committed>,
+    stats: std::sync::Arc<crate::WriterStats>,
+    hook: Option<SyncHook>,
+) {
+    use std::sync::atomic::Ordering::Relaxed;
+    let mut batches: Vec<Committed> = Vec::new();
+    while let Some(first) = rx.recv().await {
+        batches.push(first);
+        while let Ok(more) = rx.try_recv() {
+            batches.push(more);
+        }
+        let synced = if wal.is_none() && hook.is_none() {
+            Ok(())
+        } else {
+            let started = std::time::Instant::now();
+            let (wal, hook) = (wal.clone(), hook.clone());
+            let done = tokio::task::spawn_blocking(move || {
+                if let Some(hook) = hook {
+                    hook();
+                }
+                match wal {
+                    // fdatasync covers every page of the file written before it started, the
+                    // log's header included, whichever descriptor wrote them.
+                    Some(path) => std::fs::File::open(&path)
+                        .and_then(|f| f.sync_data())
+                        .map_err(|e| format!("{}: {e}", path.display())),
+                    None => Ok(()),
+                }
+            })
+            .await
+            .unwrap_or_else(|e| Err(format!("the sync task failed: {e}")));
+            stats.syncs.fetch_add(1, Relaxed);
+            stats
+                .sync_nanos
+                .fetch_add(started.elapsed().as_nanos() as u64, Relaxed);
+            done
+        };
+        for batch in batches.drain(..) {
+            match &synced {
+                Ok(()) => {
+                    for (reply, outcome) in batch.replies.into_iter().zip(batch.outcomes) {
+                        let _ = reply.send(outcome);
+                    }
+                }
+                Err(msg) => {
+                    for reply in batch.replies {
+                        let _ = reply.send(Err(StoreError::Sync(msg.clone())));
+                    }
                 }
             }
         }

@@ -40,6 +40,7 @@ macro_rules! backend {
             use crate::{AllowEntry, Case, CaseStatus, Effect, EffectOutput, Party, Result, Role, StoreError, TokenInfo};
 
             type Pool = sqlx::Pool<$db>;
+            pub(crate) type Conn = <$db as sqlx::Database>::Connection;
             type DbRow = <$db as sqlx::Database>::Row;
             type Tx<'a> = sqlx::Transaction<'a, $db>;
 
@@ -148,8 +149,8 @@ macro_rules! backend {
             /// parties and audit records are written with multi-row inserts at the end (their order
             /// within the transaction does not matter: they commit together or not at all), and
             /// only a review decision, which can be refused, runs inside a savepoint.
-            pub async fn write_batch(p: &Pool, items: Vec<(NewRecord, Effect)>) -> Result<Vec<Result<Appended>>> {
-                let mut tx = p.begin().await?;
+            pub async fn write_batch(c: &mut Conn, items: Vec<(NewRecord, Effect)>) -> Result<Vec<Result<Appended>>> {
+                let mut tx = sqlx::Connection::begin(c).await?;
                 // Writing first takes the write lock (SQLite) or the head row's lock (PostgreSQL)
                 // before the head is read, so appends from other processes queue behind us.
                 let row = sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash").fetch_one(&mut *tx).await?;
@@ -207,12 +208,14 @@ macro_rules! backend {
                     open_cases(&mut tx, pending_cases, &mut out, &now).await?;
                 }
                 let mut rest: &[Party] = &parties;
+                let stale = crate::stamp(chrono::Utc::now() - crate::PARTY_LAST_SCREENED_RESOLUTION);
                 while !rest.is_empty() {
                     let n = chunk(rest.len());
                     let mut q = sqlx::query(party_sql(n));
                     for party in &rest[..n] {
                         q = q.bind(&party.key).bind(&party.name).bind(&party.query).bind(&now).bind(&now);
                     }
+                    q = q.bind(&stale);
                     q.execute(&mut *tx).await?;
                     rest = &rest[n..];
                 }
@@ -252,7 +255,9 @@ macro_rules! backend {
                 &all[CHUNKS.iter().position(|&c| c == n).unwrap_or(0)]
             }
 
-            /// The statement upserting `n` distinct parties.
+            /// The statement upserting `n` distinct parties. A party screened again unchanged is
+            /// rewritten only when its `last_screened` is older than the cutoff bound last (see
+            /// [`crate::PARTY_LAST_SCREENED_RESOLUTION`]): most screenings leave its row alone.
             fn party_sql(n: usize) -> &'static str {
                 static SQL: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
                 let all = SQL.get_or_init(|| {
@@ -263,7 +268,11 @@ macro_rules! backend {
                                 "INSERT INTO parties (party_key, name, query, first_seen, last_screened) VALUES ",
                                 5,
                                 n,
-                                " ON CONFLICT (party_key) DO UPDATE SET name = excluded.name, query = excluded.query, last_screened = excluded.last_screened",
+                                &format!(
+                                    " ON CONFLICT (party_key) DO UPDATE SET name = excluded.name, query = excluded.query, last_screened = excluded.last_screened \
+                                     WHERE parties.name <> excluded.name OR parties.query <> excluded.query OR parties.last_screened < ${}",
+                                    5 * n + 1
+                                ),
                             )
                         })
                         .collect()

@@ -84,6 +84,15 @@ impl Ctx {
         }
     }
 
+    /// The first column of the first row, as text.
+    async fn text(&self, sql: &str) -> String {
+        match &self.raw {
+            Raw::Sqlite(p) => sqlx::query_scalar(sql).fetch_one(p).await,
+            Raw::Pg(p) => sqlx::query_scalar(sql).fetch_one(p).await,
+        }
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
     async fn try_exec(&self, sql: &str) -> Result<(), sqlx::Error> {
         match &self.raw {
             Raw::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
@@ -629,3 +638,129 @@ both!(one_batch_opens_one_case_per_party_and_entry, |ctx: &Ctx| {
         assert!(store.verify().await.unwrap().ok);
     }
 });
+
+/// SQLite: the writer commits without syncing, and the append is answered only once the sync of
+/// the write-ahead log has returned — the record is visible to readers before that, not
+/// acknowledged.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_append_is_answered_only_after_the_log_is_synced() {
+    use std::sync::{Arc, Mutex};
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("audit.db").display());
+    // The hook blocks each sync until the test sends a permit.
+    let (permit_tx, permit_rx) = std::sync::mpsc::channel::<()>();
+    let permit_rx = Arc::new(Mutex::new(permit_rx));
+    let syncs = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let hook = {
+        let (permit_rx, syncs) = (permit_rx.clone(), syncs.clone());
+        Arc::new(move || {
+            syncs.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let _ = permit_rx.lock().unwrap().recv();
+        })
+    };
+    let store = Store::connect_with(
+        &url,
+        StoreOptions {
+            before_sync: Some(hook),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let append = tokio::spawn({
+        let store = store.clone();
+        async move { store.append(rec(0), Effect::None).await }
+    });
+    // Committed: another connection sees the record…
+    let raw = SqlitePool::connect(&url).await.unwrap();
+    let mut seen = 0i64;
+    for _ in 0..200 {
+        seen = sqlx::query_scalar("SELECT count(*) FROM audit_log")
+            .fetch_one(&raw)
+            .await
+            .unwrap();
+        if seen == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert_eq!(seen, 1, "the record was not committed");
+    // …but the append is not answered while its sync is held back.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert!(!append.is_finished(), "answered before the log was synced");
+    assert_eq!(syncs.load(std::sync::atomic::Ordering::SeqCst), 1);
+    permit_tx.send(()).unwrap();
+    let appended = tokio::time::timeout(std::time::Duration::from_secs(10), append)
+        .await
+        .expect("answered once synced")
+        .unwrap()
+        .unwrap();
+    assert_eq!(appended.seq, 1);
+    // The log the confirmer syncs is the database's own.
+    assert!(dir.path().join("audit.db-wal").exists());
+    drop(permit_tx);
+}
+
+both!(
+    a_party_screened_again_unchanged_keeps_its_row,
+    |ctx: &Ctx| {
+        let store = ctx.store.clone();
+        async move {
+            let screening = |query: &str| Effect::Screening {
+                party: Some(Party {
+                    key: "p1".into(),
+                    name: "Acme Trading".into(),
+                    query: query.into(),
+                }),
+                cases: vec![],
+            };
+            store
+                .append(rec(0), screening(r#"{"name":"Acme Trading"}"#))
+                .await
+                .unwrap();
+            let first = ctx
+                .text("SELECT last_screened FROM parties WHERE party_key = 'p1'")
+                .await;
+            // Unchanged and screened within the hour: the row is left alone.
+            store
+                .append(rec(1), screening(r#"{"name":"Acme Trading"}"#))
+                .await
+                .unwrap();
+            let second = ctx
+                .text("SELECT last_screened FROM parties WHERE party_key = 'p1'")
+                .await;
+            assert_eq!(first, second);
+            // A changed query is written at once.
+            store
+                .append(
+                    rec(2),
+                    screening(r#"{"name":"Acme Trading","country":"CN"}"#),
+                )
+                .await
+                .unwrap();
+            let query = ctx
+                .text("SELECT query FROM parties WHERE party_key = 'p1'")
+                .await;
+            assert!(query.contains("CN"), "{query}");
+            let third = ctx
+                .text("SELECT last_screened FROM parties WHERE party_key = 'p1'")
+                .await;
+            assert!(third > first, "{third} after {first}");
+            // A row last screened more than an hour ago is brought up to date.
+            ctx.exec("UPDATE parties SET last_screened = '2000-01-01T00:00:00.000000Z' WHERE party_key = 'p1'").await;
+            store
+                .append(
+                    rec(3),
+                    screening(r#"{"name":"Acme Trading","country":"CN"}"#),
+                )
+                .await
+                .unwrap();
+            let fourth = ctx
+                .text("SELECT last_screened FROM parties WHERE party_key = 'p1'")
+                .await;
+            assert!(fourth >= third, "{fourth}");
+            assert_eq!(store.parties().await.unwrap().len(), 1);
+            assert!(store.verify().await.unwrap().ok);
+        }
+    }
+);
