@@ -7,8 +7,12 @@
 //!
 //! ## The audit trail
 //! Records are appended by one writer task per [`Store`], which batches concurrent appends into one
-//! transaction (group commit): an append returns only once its transaction has committed, so an
-//! acknowledged request is on disk. Each record's hash covers its sequence number, its content and
+//! transaction (group commit): an append returns only once its transaction has committed and is
+//! on disk, so an acknowledged request survives a killed process and a power loss. On PostgreSQL
+//! the commit itself waits for the flush. On SQLite the writer's connection commits without
+//! syncing and a second task, the confirmer, syncs the write-ahead log and only then answers the
+//! appends of every batch committed before that sync — the same durability as
+//! `synchronous=FULL`, with one batch's sync overlapping the next batch's transaction. Each record's hash covers its sequence number, its content and
 //! the previous record's hash ([`audit::record_hash`]); the head (last sequence number and hash) is
 //! kept in its own row, written in the same transaction. [`Store::verify`] recomputes the chain and
 //! reports every change, deletion, insertion and reordering. Database triggers refuse `UPDATE`,
@@ -131,7 +135,7 @@ impl AllowCache {
 pub(crate) type SharedAllow = std::sync::Arc<std::sync::RwLock<AllowCache>>;
 
 /// Counters of the audit writer, for metrics: how many transactions, how many records, how long
-/// the transactions took (statements and commit, fsync included), and how long appends waited in
+/// the transactions took (statements and commit; SQLite's log syncs are counted apart), and how long appends waited in
 /// all (queue, transaction, commit).
 #[derive(Debug, Default)]
 pub struct WriterStats {
