@@ -308,14 +308,25 @@ fn short(h: &str) -> &str {
 pub(crate) enum WriterTarget {
     /// A connection of the writer's own, opened with `synchronous=NORMAL`: its commit returns
     /// once the records are in the write-ahead log, without waiting for the disk. The confirmer
-    /// then syncs that log (`wal`) before answering any append of the batch, so a batch's sync
-    /// overlaps the next batch's transaction. `wal` is `None` for an in-memory database.
-    Sqlite {
-        conn: Box<backend::sqlite::Conn>,
-        wal: Option<std::path::PathBuf>,
-    },
-    /// Transactions on the pool; PostgreSQL's commit returns once the commit record is flushed.
+    /// then syncs that log ([`Durability::SqliteWal`]) before answering any append of the batch,
+    /// so a batch's sync overlaps the next batch's transaction.
+    Sqlite { conn: Box<backend::sqlite::Conn> },
+    /// Transactions on a pool of the writer's own whose sessions commit with
+    /// `synchronous_commit = off`: the commit returns before PostgreSQL has flushed it; the
+    /// confirmer's flush (see [`Durability::PgFlush`]) follows before any append is answered.
     Postgres(sqlx::PgPool),
+}
+
+/// How the confirmer makes committed batches durable before answering them.
+#[derive(Clone)]
+pub(crate) enum Durability {
+    /// Nothing to do (an in-memory database).
+    Committed,
+    /// fdatasync the SQLite write-ahead log.
+    SqliteWal(std::path::PathBuf),
+    /// One synchronous commit on a normal session: PostgreSQL flushes its log up to that commit,
+    /// which covers every batch committed before it.
+    PgFlush(sqlx::PgPool),
 }
 
 /// Called by the confirmer before each sync (tests use it to hold a sync back).
@@ -356,7 +367,7 @@ pub(crate) async fn writer(
         let started = std::time::Instant::now();
         let count = items.len() as u64;
         let result = match &mut target {
-            WriterTarget::Sqlite { conn, .. } => backend::sqlite::write_batch(conn, items).await,
+            WriterTarget::Sqlite { conn } => backend::sqlite::write_batch(conn, items).await,
             WriterTarget::Postgres(pool) => match pool.acquire().await {
                 Ok(mut conn) => backend::postgres::write_batch(&mut conn, items).await,
                 Err(e) => Err(e.into()),
@@ -398,11 +409,11 @@ pub(crate) async fn writer(
     }
 }
 
-/// The confirmer task: takes every committed batch waiting, makes them durable with one sync of
-/// the write-ahead log (when the writer's commits do not sync), then answers their appends. An
-/// append is never answered before the sync that covers its record has returned.
+/// The confirmer task: takes every committed batch waiting, makes them all durable with one sync
+/// (of SQLite's write-ahead log, or one flushed PostgreSQL commit), then answers their appends.
+/// An append is never answered before the sync that covers its record has returned.
 pub(crate) async fn confirmer(
-    wal: Option<std::path::PathBuf>,
+    durability: Durability,
     mut rx: mpsc::Receiver<Committed>,
     stats: std::sync::Arc<crate::WriterStats>,
     hook: Option<SyncHook>,
@@ -414,32 +425,38 @@ pub(crate) async fn confirmer(
         while let Ok(more) = rx.try_recv() {
             batches.push(more);
         }
-        let synced = if wal.is_none() && hook.is_none() {
-            Ok(())
-        } else {
-            let started = std::time::Instant::now();
-            let (wal, hook) = (wal.clone(), hook.clone());
-            let done = tokio::task::spawn_blocking(move || {
-                if let Some(hook) = hook {
-                    hook();
-                }
-                match wal {
+        let started = std::time::Instant::now();
+        if let Some(hook) = hook.clone() {
+            let _ = tokio::task::spawn_blocking(move || hook()).await;
+        }
+        let synced = match &durability {
+            Durability::Committed => Ok(()),
+            Durability::SqliteWal(path) => {
+                let path = path.clone();
+                tokio::task::spawn_blocking(move || {
                     // fdatasync covers every page of the file written before it started, the
                     // log's header included, whichever descriptor wrote them.
-                    Some(path) => std::fs::File::open(&path)
+                    std::fs::File::open(&path)
                         .and_then(|f| f.sync_data())
-                        .map_err(|e| format!("{}: {e}", path.display())),
-                    None => Ok(()),
-                }
-            })
-            .await
-            .unwrap_or_else(|e| Err(format!("the sync task failed: {e}")));
+                        .map_err(|e| format!("{}: {e}", path.display()))
+                })
+                .await
+                .unwrap_or_else(|e| Err(format!("the sync task failed: {e}")))
+            }
+            Durability::PgFlush(pool) => {
+                sqlx::query("UPDATE audit_flush SET n = n + 1 WHERE id = 1")
+                    .execute(pool)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| format!("flushing PostgreSQL's log: {e}"))
+            }
+        };
+        if !matches!(durability, Durability::Committed) || hook.is_some() {
             stats.syncs.fetch_add(1, Relaxed);
             stats
                 .sync_nanos
                 .fetch_add(started.elapsed().as_nanos() as u64, Relaxed);
-            done
-        };
+        }
         for batch in batches.drain(..) {
             match &synced {
                 Ok(()) => {

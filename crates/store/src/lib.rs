@@ -209,6 +209,7 @@ impl Store {
 
     pub async fn connect_with(url: &str, opts: StoreOptions) -> Result<Store> {
         let target;
+        let durability;
         let pool = if url.starts_with("sqlite:") {
             let o = SqliteConnectOptions::from_str(url)?
                 .create_if_missing(true)
@@ -234,16 +235,17 @@ impl Store {
             // acknowledged survives power loss exactly as with FULL, and one batch's sync runs
             // while the next batch is written.
             let file = o.get_filename().to_path_buf();
-            let wal = (file.as_os_str() != ":memory:" && !file.as_os_str().is_empty()).then(|| {
+            durability = if file.as_os_str() != ":memory:" && !file.as_os_str().is_empty() {
                 let mut name = file.into_os_string();
                 name.push("-wal");
-                std::path::PathBuf::from(name)
-            });
+                audit::Durability::SqliteWal(std::path::PathBuf::from(name))
+            } else {
+                audit::Durability::Committed
+            };
             let conn =
                 sqlx::ConnectOptions::connect(&o.synchronous(SqliteSynchronous::Normal)).await?;
             target = audit::WriterTarget::Sqlite {
                 conn: Box::new(conn),
-                wal,
             };
             Pool::Sqlite(pool)
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
@@ -271,10 +273,18 @@ impl Store {
             let pool = PgPoolOptions::new()
                 .max_connections(10)
                 .acquire_timeout(Duration::from_secs(30))
-                .connect_with(o)
+                .connect_with(o.clone())
                 .await?;
             sqlx::migrate!("migrations/postgres").run(&pool).await?;
-            target = audit::WriterTarget::Postgres(pool.clone());
+            // The writer's session commits without waiting for the flush; the confirmer's one
+            // synchronous commit per round flushes them all before any append is answered.
+            let writer_pool = PgPoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(o.options([("synchronous_commit", "off")]))
+                .await?;
+            target = audit::WriterTarget::Postgres(writer_pool);
+            durability = audit::Durability::PgFlush(pool.clone());
             Pool::Postgres(pool)
         } else {
             return Err(StoreError::BadUrl(url.to_string()));
@@ -283,13 +293,9 @@ impl Store {
         let max_batch = opts.max_batch.unwrap_or(256).max(1);
         let allow = SharedAllow::default();
         let stats = std::sync::Arc::new(WriterStats::default());
-        let wal = match &target {
-            audit::WriterTarget::Sqlite { wal, .. } => wal.clone(),
-            audit::WriterTarget::Postgres(_) => None,
-        };
         let (confirm_tx, confirm_rx) = mpsc::channel(1024);
         tokio::spawn(audit::confirmer(
-            wal,
+            durability,
             confirm_rx,
             stats.clone(),
             opts.before_sync.clone(),

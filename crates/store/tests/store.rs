@@ -639,66 +639,127 @@ both!(one_batch_opens_one_case_per_party_and_entry, |ctx: &Ctx| {
     }
 });
 
-/// SQLite: the writer commits without syncing, and the append is answered only once the sync of
-/// the write-ahead log has returned — the record is visible to readers before that, not
-/// acknowledged.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite_append_is_answered_only_after_the_log_is_synced() {
+/// A hook for `StoreOptions::before_sync` that holds each sync until the test sends a permit,
+/// and counts the syncs.
+#[allow(clippy::type_complexity)]
+fn held_sync() -> (
+    std::sync::mpsc::Sender<()>,
+    std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    std::sync::Arc<dyn Fn() + Send + Sync>,
+) {
     use std::sync::{Arc, Mutex};
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("audit.db").display());
-    // The hook blocks each sync until the test sends a permit.
     let (permit_tx, permit_rx) = std::sync::mpsc::channel::<()>();
-    let permit_rx = Arc::new(Mutex::new(permit_rx));
+    let permit_rx = Mutex::new(permit_rx);
     let syncs = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let hook = {
-        let (permit_rx, syncs) = (permit_rx.clone(), syncs.clone());
+        let syncs = syncs.clone();
         Arc::new(move || {
             syncs.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             let _ = permit_rx.lock().unwrap().recv();
         })
     };
-    let store = Store::connect_with(
-        &url,
-        StoreOptions {
-            before_sync: Some(hook),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    (permit_tx, syncs, hook)
+}
+
+type Count = std::pin::Pin<Box<dyn std::future::Future<Output = i64> + Send>>;
+
+/// The writer commits without waiting for the disk, and the append is answered only once the
+/// sync that follows (SQLite: the write-ahead log's fdatasync; PostgreSQL: one flushed commit)
+/// has returned — the record is visible to readers before that, not acknowledged.
+async fn assert_answered_only_after_the_sync(
+    store: Store,
+    permit: std::sync::mpsc::Sender<()>,
+    syncs: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    count: impl Fn() -> Count,
+) {
     let append = tokio::spawn({
         let store = store.clone();
         async move { store.append(rec(0), Effect::None).await }
     });
-    // Committed: another connection sees the record…
-    let raw = SqlitePool::connect(&url).await.unwrap();
     let mut seen = 0i64;
     for _ in 0..200 {
-        seen = sqlx::query_scalar("SELECT count(*) FROM audit_log")
-            .fetch_one(&raw)
-            .await
-            .unwrap();
+        seen = count().await;
         if seen == 1 {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
     assert_eq!(seen, 1, "the record was not committed");
-    // …but the append is not answered while its sync is held back.
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    assert!(!append.is_finished(), "answered before the log was synced");
+    assert!(!append.is_finished(), "answered before the sync");
     assert_eq!(syncs.load(std::sync::atomic::Ordering::SeqCst), 1);
-    permit_tx.send(()).unwrap();
+    permit.send(()).unwrap();
     let appended = tokio::time::timeout(std::time::Duration::from_secs(10), append)
         .await
         .expect("answered once synced")
         .unwrap()
         .unwrap();
     assert_eq!(appended.seq, 1);
-    // The log the confirmer syncs is the database's own.
+    assert!(store.verify().await.unwrap().ok);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_append_is_answered_only_after_the_log_is_synced() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("audit.db").display());
+    let (permit, syncs, hook) = held_sync();
+    let opts = StoreOptions {
+        before_sync: Some(hook),
+        ..Default::default()
+    };
+    let store = Store::connect_with(&url, opts).await.unwrap();
+    let raw = SqlitePool::connect(&url).await.unwrap();
+    assert_answered_only_after_the_sync(store, permit, syncs, move || {
+        let raw = raw.clone();
+        Box::pin(async move {
+            sqlx::query_scalar("SELECT count(*) FROM audit_log")
+                .fetch_one(&raw)
+                .await
+                .unwrap()
+        })
+    })
+    .await;
+    // The log synced is the database's own.
     assert!(dir.path().join("audit.db-wal").exists());
-    drop(permit_tx);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_append_is_answered_only_after_the_flush() {
+    let Some(url) = pg_url() else {
+        return;
+    };
+    let schema = format!("cp_store_sync_{}_{}", std::process::id(), rand_suffix());
+    let (permit, syncs, hook) = held_sync();
+    let opts = StoreOptions {
+        pg_schema: Some(schema.clone()),
+        before_sync: Some(hook),
+        ..Default::default()
+    };
+    let store = Store::connect_with(&url, opts).await.unwrap();
+    let o = PgConnectOptions::from_str(&url)
+        .unwrap()
+        .options([("search_path", schema.as_str())]);
+    let raw = PgPoolOptions::new()
+        .max_connections(2)
+        .connect_with(o)
+        .await
+        .unwrap();
+    let reader = raw.clone();
+    assert_answered_only_after_the_sync(store.clone(), permit, syncs, move || {
+        let raw = reader.clone();
+        Box::pin(async move {
+            sqlx::query_scalar("SELECT count(*) FROM audit_log")
+                .fetch_one(&raw)
+                .await
+                .unwrap()
+        })
+    })
+    .await;
+    store.close().await;
+    sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+        .execute(&raw)
+        .await
+        .unwrap();
 }
 
 both!(
