@@ -31,7 +31,7 @@ fn multi_row(prefix: &str, cols: usize, n: usize, suffix: &str) -> String {
 }
 
 macro_rules! backend {
-    ($name:ident, $db:ty) => {
+    ($name:ident, $db:ty, $write_rows:path) => {
         pub(crate) mod $name {
             use sqlx::Row;
 
@@ -207,19 +207,28 @@ macro_rules! backend {
                 if !pending_cases.is_empty() {
                     open_cases(&mut tx, pending_cases, &mut out, &now).await?;
                 }
-                let mut rest: &[Party] = &parties;
+                $write_rows(&mut tx, &parties, &records, &now, seq, &prev).await?;
+                tx.commit().await?;
+                Ok(out)
+            }
+
+            /// Writes the batch's parties, its records and the new head: multi-row statements
+            /// in chunks of [`CHUNKS`] rows.
+            #[allow(dead_code)]
+            async fn write_rows_chunked(tx: &mut Tx<'_>, parties: &[Party], records: &[Record], now: &str, seq: i64, prev: &str) -> Result<()> {
+                let mut rest: &[Party] = parties;
                 let stale = crate::stamp(chrono::Utc::now() - crate::PARTY_LAST_SCREENED_RESOLUTION);
                 while !rest.is_empty() {
                     let n = chunk(rest.len());
                     let mut q = sqlx::query(party_sql(n));
                     for party in &rest[..n] {
-                        q = q.bind(&party.key).bind(&party.name).bind(&party.query).bind(&now).bind(&now);
+                        q = q.bind(&party.key).bind(&party.name).bind(&party.query).bind(now).bind(now);
                     }
                     q = q.bind(&stale);
-                    q.execute(&mut *tx).await?;
+                    q.execute(&mut **tx).await?;
                     rest = &rest[n..];
                 }
-                let mut rest: &[Record] = &records;
+                let mut rest: &[Record] = records;
                 while !rest.is_empty() {
                     let n = chunk(rest.len());
                     let mut q = sqlx::query(record_sql(n));
@@ -238,14 +247,13 @@ macro_rules! backend {
                             .bind(&r.prev_hash)
                             .bind(&r.hash);
                     }
-                    q.execute(&mut *tx).await?;
+                    q.execute(&mut **tx).await?;
                     rest = &rest[n..];
                 }
                 if !records.is_empty() {
-                    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1").bind(seq).bind(&prev).execute(&mut *tx).await?;
+                    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1").bind(seq).bind(prev).execute(&mut **tx).await?;
                 }
-                tx.commit().await?;
-                Ok(out)
+                Ok(())
             }
 
             /// The statement inserting `n` audit records (`n` is one of [`CHUNKS`]).
@@ -477,5 +485,61 @@ macro_rules! backend {
     };
 }
 
-backend!(sqlite, sqlx::Sqlite);
-backend!(postgres, sqlx::Postgres);
+backend!(sqlite, sqlx::Sqlite, write_rows_chunked);
+backend!(postgres, sqlx::Postgres, super::postgres_rows::write_rows);
+
+/// PostgreSQL writes a batch's parties, records and new head in one statement: arrays unnested
+/// into each table by data-modifying CTEs, so a batch costs one round trip whatever its size.
+mod postgres_rows {
+    use crate::audit::Record;
+    use crate::{Party, Result};
+
+    const SQL: &str = "WITH parties_written AS ( \
+            INSERT INTO parties (party_key, name, query, first_seen, last_screened) \
+            SELECT k, n, q, $4, $4 FROM UNNEST($1::text[], $2::text[], $3::text[]) AS u(k, n, q) \
+            ON CONFLICT (party_key) DO UPDATE SET name = excluded.name, query = excluded.query, last_screened = excluded.last_screened \
+            WHERE parties.name <> excluded.name OR parties.query <> excluded.query OR parties.last_screened < $5 \
+        ), records_written AS ( \
+            INSERT INTO audit_log (seq, recorded_at, kind, actor_id, actor_name, actor_role, rulebook_version, list_versions, request, response, prev_hash, hash) \
+            SELECT * FROM UNNEST($6::bigint[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[]) \
+        ) \
+        UPDATE audit_head SET seq = $18, hash = $19 WHERE id = 1";
+
+    pub(super) async fn write_rows(
+        tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+        parties: &[Party],
+        records: &[Record],
+        now: &str,
+        seq: i64,
+        prev: &str,
+    ) -> Result<()> {
+        if parties.is_empty() && records.is_empty() {
+            return Ok(());
+        }
+        let stale = crate::stamp(chrono::Utc::now() - crate::PARTY_LAST_SCREENED_RESOLUTION);
+        let texts = |f: fn(&Record) -> &str| records.iter().map(f).collect::<Vec<&str>>();
+        sqlx::query(SQL)
+            .bind(parties.iter().map(|p| p.key.as_str()).collect::<Vec<_>>())
+            .bind(parties.iter().map(|p| p.name.as_str()).collect::<Vec<_>>())
+            .bind(parties.iter().map(|p| p.query.as_str()).collect::<Vec<_>>())
+            .bind(now)
+            .bind(&stale)
+            .bind(records.iter().map(|r| r.seq).collect::<Vec<i64>>())
+            .bind(texts(|r| &r.recorded_at))
+            .bind(texts(|r| &r.kind))
+            .bind(texts(|r| &r.actor_id))
+            .bind(texts(|r| &r.actor_name))
+            .bind(texts(|r| &r.actor_role))
+            .bind(texts(|r| &r.rulebook_version))
+            .bind(texts(|r| &r.list_versions))
+            .bind(texts(|r| &r.request))
+            .bind(texts(|r| &r.response))
+            .bind(texts(|r| &r.prev_hash))
+            .bind(texts(|r| &r.hash))
+            .bind(seq)
+            .bind(prev)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+}
