@@ -104,6 +104,13 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::NotFound(what) => ApiError::not_found(format!("{what} not found")),
             StoreError::Conflict(msg) => ApiError::new(StatusCode::CONFLICT, msg),
+            StoreError::Sync(msg) => {
+                eprintln!("audit store: records committed but not confirmed on disk: {msg}");
+                ApiError::unavailable(format!(
+                    "the audit record was written but could not be confirmed on disk, so this \
+                     request is not acknowledged; retry it: {msg}"
+                ))
+            }
             other => {
                 eprintln!("store error: {other}");
                 ApiError::unavailable(format!(
@@ -123,4 +130,17 @@ pub(crate) fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Re
         .unwrap_or("panic");
     eprintln!("handler panicked: {what}");
     ApiError::internal("internal error; the request was not completed").into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unconfirmed_audit_record_is_not_acknowledged() {
+        let e = ApiError::from(StoreError::Sync("audit.db-wal: I/O error".into()));
+        assert_eq!(e.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(e.message.contains("not acknowledged"), "{}", e.message);
+        assert!(!e.message.contains("nothing was recorded"), "{}", e.message);
+    }
 }
