@@ -91,7 +91,7 @@ impl Metrics {
             ("audit_write_records", "Audit records written by those transactions since start"),
             (
                 "audit_write_seconds",
-                "Time spent in those transactions since start (statements and commit; with SQLite the log's sync is counted apart)",
+                "Time spent in those transactions since start (statements and commit; the sync that confirms them is counted apart)",
             ),
             (
                 "audit_append_wait_seconds",
@@ -99,11 +99,11 @@ impl Metrics {
             ),
             (
                 "audit_syncs",
-                "SQLite: syncs of the write-ahead log since start (each confirms every batch committed before it)",
+                "Syncs since start (SQLite: the write-ahead log's fdatasync; PostgreSQL: a flushed commit), each confirming every batch committed before it",
             ),
             (
                 "audit_sync_seconds",
-                "SQLite: time spent in those syncs since start",
+                "Time spent in those syncs since start",
             ),
         ]) {
             registry.register(name, help, g.clone());

@@ -1,6 +1,9 @@
 //! Every statement, written once and compiled for both databases. The SQL is the common subset:
 //! `$n` placeholders (SQLite reads them by number too), `RETURNING`, `ON CONFLICT`, savepoints.
 
+/// The columns of an audit record, in the order they are written and read.
+const RECORD_COLS: &str = "seq, recorded_at, kind, actor_id, actor_name, actor_role, rulebook_version, list_versions, request, response, prev_hash, hash";
+
 /// Rows per multi-row insert: a batch of n rows is written as chunks of these sizes (binary
 /// decomposition), so each database prepares at most this many distinct statements.
 const CHUNKS: [usize; 6] = [32, 16, 8, 4, 2, 1];
@@ -36,7 +39,7 @@ macro_rules! backend {
             use sqlx::Row;
 
             use crate::audit::{seal, Appended, NewRecord, Record};
-            use super::{chunk, multi_row, CHUNKS};
+            use super::{chunk, CHUNKS, RECORD_COLS};
             use crate::{AllowEntry, Case, CaseStatus, Effect, EffectOutput, Party, Result, Role, StoreError, TokenInfo};
 
             type Pool = sqlx::Pool<$db>;
@@ -44,7 +47,6 @@ macro_rules! backend {
             type DbRow = <$db as sqlx::Database>::Row;
             type Tx<'a> = sqlx::Transaction<'a, $db>;
 
-            const RECORD_COLS: &str = "seq, recorded_at, kind, actor_id, actor_name, actor_role, rulebook_version, list_versions, request, response, prev_hash, hash";
             const CASE_COLS: &str = "id, opened_at, status, party_key, party_name, list_source, entry_id, entry_hash, entry_name, score, hit, audit_seq, decided_at, decided_by, decision_reason";
             const ALLOW_COLS: &str = "id, party_key, list_source, entry_id, entry_hash, case_id, reason, created_at, created_by";
 
@@ -146,8 +148,9 @@ macro_rules! backend {
             /// an inner one, that this item's effect was refused (and its record not written).
             ///
             /// Statements per batch are kept few: the head is locked and read in one statement,
-            /// parties and audit records are written with multi-row inserts at the end (their order
-            /// within the transaction does not matter: they commit together or not at all), and
+            /// parties, audit records and the new head are written at the end by the backend's
+            /// row writer (`sqlite_rows`, `postgres_rows`; their order within the transaction does
+            /// not matter: they commit together or not at all), and
             /// only a review decision, which can be refused, runs inside a savepoint.
             pub async fn write_batch(c: &mut Conn, items: Vec<(NewRecord, Effect)>) -> Result<Vec<Result<Appended>>> {
                 let mut tx = sqlx::Connection::begin(c).await?;
@@ -210,82 +213,6 @@ macro_rules! backend {
                 $write_rows(&mut tx, &parties, &records, &now, seq, &prev).await?;
                 tx.commit().await?;
                 Ok(out)
-            }
-
-            /// Writes the batch's parties, its records and the new head: multi-row statements
-            /// in chunks of [`CHUNKS`] rows.
-            #[allow(dead_code)]
-            async fn write_rows_chunked(tx: &mut Tx<'_>, parties: &[Party], records: &[Record], now: &str, seq: i64, prev: &str) -> Result<()> {
-                let mut rest: &[Party] = parties;
-                let stale = crate::stamp(chrono::Utc::now() - crate::PARTY_LAST_SCREENED_RESOLUTION);
-                while !rest.is_empty() {
-                    let n = chunk(rest.len());
-                    let mut q = sqlx::query(party_sql(n));
-                    for party in &rest[..n] {
-                        q = q.bind(&party.key).bind(&party.name).bind(&party.query).bind(now).bind(now);
-                    }
-                    q = q.bind(&stale);
-                    q.execute(&mut **tx).await?;
-                    rest = &rest[n..];
-                }
-                let mut rest: &[Record] = records;
-                while !rest.is_empty() {
-                    let n = chunk(rest.len());
-                    let mut q = sqlx::query(record_sql(n));
-                    for r in &rest[..n] {
-                        q = q
-                            .bind(r.seq)
-                            .bind(&r.recorded_at)
-                            .bind(&r.kind)
-                            .bind(&r.actor_id)
-                            .bind(&r.actor_name)
-                            .bind(&r.actor_role)
-                            .bind(&r.rulebook_version)
-                            .bind(&r.list_versions)
-                            .bind(&r.request)
-                            .bind(&r.response)
-                            .bind(&r.prev_hash)
-                            .bind(&r.hash);
-                    }
-                    q.execute(&mut **tx).await?;
-                    rest = &rest[n..];
-                }
-                if !records.is_empty() {
-                    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1").bind(seq).bind(prev).execute(&mut **tx).await?;
-                }
-                Ok(())
-            }
-
-            /// The statement inserting `n` audit records (`n` is one of [`CHUNKS`]).
-            fn record_sql(n: usize) -> &'static str {
-                static SQL: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-                let all = SQL.get_or_init(|| CHUNKS.iter().map(|&n| multi_row(&format!("INSERT INTO audit_log ({RECORD_COLS}) VALUES "), 12, n, "")).collect());
-                &all[CHUNKS.iter().position(|&c| c == n).unwrap_or(0)]
-            }
-
-            /// The statement upserting `n` distinct parties. A party screened again unchanged is
-            /// rewritten only when its `last_screened` is older than the cutoff bound last (see
-            /// [`crate::PARTY_LAST_SCREENED_RESOLUTION`]): most screenings leave its row alone.
-            fn party_sql(n: usize) -> &'static str {
-                static SQL: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-                let all = SQL.get_or_init(|| {
-                    CHUNKS
-                        .iter()
-                        .map(|&n| {
-                            multi_row(
-                                "INSERT INTO parties (party_key, name, query, first_seen, last_screened) VALUES ",
-                                5,
-                                n,
-                                &format!(
-                                    " ON CONFLICT (party_key) DO UPDATE SET name = excluded.name, query = excluded.query, last_screened = excluded.last_screened \
-                                     WHERE parties.name <> excluded.name OR parties.query <> excluded.query OR parties.last_screened < ${}",
-                                    5 * n + 1
-                                ),
-                            )
-                        })
-                        .collect()
-                });
-                &all[CHUNKS.iter().position(|&c| c == n).unwrap_or(0)]
             }
 
             /// Opens a case per hit to review, reusing an open case for the same party and list
@@ -485,8 +412,119 @@ macro_rules! backend {
     };
 }
 
-backend!(sqlite, sqlx::Sqlite, write_rows_chunked);
+backend!(sqlite, sqlx::Sqlite, super::sqlite_rows::write_rows);
 backend!(postgres, sqlx::Postgres, super::postgres_rows::write_rows);
+
+/// SQLite writes a batch's parties and records as multi-row statements in chunks of [`CHUNKS`]
+/// rows (each run on SQLite's worker thread, no network between them), then the new head.
+mod sqlite_rows {
+    use super::{chunk, multi_row, CHUNKS, RECORD_COLS};
+    use crate::audit::Record;
+    use crate::{Party, Result};
+
+    /// Writes the batch's parties, its records and the new head: multi-row statements
+    /// in chunks of [`CHUNKS`] rows.
+    pub(super) async fn write_rows(
+        tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+        parties: &[Party],
+        records: &[Record],
+        now: &str,
+        seq: i64,
+        prev: &str,
+    ) -> Result<()> {
+        let mut rest: &[Party] = parties;
+        let stale = crate::party_rewrite_cutoff();
+        while !rest.is_empty() {
+            let n = chunk(rest.len());
+            let mut q = sqlx::query(party_sql(n));
+            for party in &rest[..n] {
+                q = q
+                    .bind(&party.key)
+                    .bind(&party.name)
+                    .bind(&party.query)
+                    .bind(now)
+                    .bind(now);
+            }
+            q = q.bind(&stale);
+            q.execute(&mut **tx).await?;
+            rest = &rest[n..];
+        }
+        let mut rest: &[Record] = records;
+        while !rest.is_empty() {
+            let n = chunk(rest.len());
+            let mut q = sqlx::query(record_sql(n));
+            for r in &rest[..n] {
+                q = q
+                    .bind(r.seq)
+                    .bind(&r.recorded_at)
+                    .bind(&r.kind)
+                    .bind(&r.actor_id)
+                    .bind(&r.actor_name)
+                    .bind(&r.actor_role)
+                    .bind(&r.rulebook_version)
+                    .bind(&r.list_versions)
+                    .bind(&r.request)
+                    .bind(&r.response)
+                    .bind(&r.prev_hash)
+                    .bind(&r.hash);
+            }
+            q.execute(&mut **tx).await?;
+            rest = &rest[n..];
+        }
+        if !records.is_empty() {
+            sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+                .bind(seq)
+                .bind(prev)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// The statement inserting `n` audit records (`n` is one of [`CHUNKS`]).
+    fn record_sql(n: usize) -> &'static str {
+        static SQL: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+        let all = SQL.get_or_init(|| {
+            CHUNKS
+                .iter()
+                .map(|&n| {
+                    multi_row(
+                        &format!("INSERT INTO audit_log ({RECORD_COLS}) VALUES "),
+                        12,
+                        n,
+                        "",
+                    )
+                })
+                .collect()
+        });
+        &all[CHUNKS.iter().position(|&c| c == n).unwrap_or(0)]
+    }
+
+    /// The statement upserting `n` distinct parties. A party screened again unchanged is
+    /// rewritten only when its `last_screened` is older than the cutoff bound last (see
+    /// [`crate::PARTY_LAST_SCREENED_RESOLUTION`]): most screenings leave its row alone.
+    fn party_sql(n: usize) -> &'static str {
+        static SQL: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+        let all = SQL.get_or_init(|| {
+            CHUNKS
+                .iter()
+                .map(|&n| {
+                    multi_row(
+                        "INSERT INTO parties (party_key, name, query, first_seen, last_screened) VALUES ",
+                        5,
+                        n,
+                        &format!(
+                            " ON CONFLICT (party_key) DO UPDATE SET name = excluded.name, query = excluded.query, last_screened = excluded.last_screened \
+                             WHERE parties.name <> excluded.name OR parties.query <> excluded.query OR parties.last_screened < ${}",
+                            5 * n + 1
+                        ),
+                    )
+                })
+                .collect()
+        });
+        &all[CHUNKS.iter().position(|&c| c == n).unwrap_or(0)]
+    }
+}
 
 /// PostgreSQL writes a batch's parties, records and new head in one statement: arrays unnested
 /// into each table by data-modifying CTEs, so a batch costs one round trip whatever its size.
@@ -516,7 +554,7 @@ mod postgres_rows {
         if parties.is_empty() && records.is_empty() {
             return Ok(());
         }
-        let stale = crate::stamp(chrono::Utc::now() - crate::PARTY_LAST_SCREENED_RESOLUTION);
+        let stale = crate::party_rewrite_cutoff();
         let texts = |f: fn(&Record) -> &str| records.iter().map(f).collect::<Vec<&str>>();
         sqlx::query(SQL)
             .bind(parties.iter().map(|p| p.key.as_str()).collect::<Vec<_>>())

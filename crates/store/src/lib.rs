@@ -8,11 +8,13 @@
 //! ## The audit trail
 //! Records are appended by one writer task per [`Store`], which batches concurrent appends into one
 //! transaction (group commit): an append returns only once its transaction has committed and is
-//! on disk, so an acknowledged request survives a killed process and a power loss. On PostgreSQL
-//! the commit itself waits for the flush. On SQLite the writer's connection commits without
-//! syncing and a second task, the confirmer, syncs the write-ahead log and only then answers the
-//! appends of every batch committed before that sync — the same durability as
-//! `synchronous=FULL`, with one batch's sync overlapping the next batch's transaction. Each record's hash covers its sequence number, its content and
+//! on disk, so an acknowledged request survives a killed process and a power loss. The writer
+//! commits without waiting for the disk (SQLite `synchronous=NORMAL`, PostgreSQL
+//! `synchronous_commit = off`); a second task, the confirmer, then makes every batch committed
+//! so far durable at once — SQLite: an fdatasync of the write-ahead log; PostgreSQL: one
+//! synchronous commit, whose flush covers them — and only then answers their appends. That is
+//! the durability of syncing each commit, with one batch's sync overlapping the next batch's
+//! transaction. Each record's hash covers its sequence number, its content and
 //! the previous record's hash ([`audit::record_hash`]); the head (last sequence number and hash) is
 //! kept in its own row, written in the same transaction. [`Store::verify`] recomputes the chain and
 //! reports every change, deletion, insertion and reordering. Database triggers refuse `UPDATE`,
@@ -135,15 +137,15 @@ impl AllowCache {
 pub(crate) type SharedAllow = std::sync::Arc<std::sync::RwLock<AllowCache>>;
 
 /// Counters of the audit writer, for metrics: how many transactions, how many records, how long
-/// the transactions took (statements and commit; SQLite's log syncs are counted apart), and how long appends waited in
-/// all (queue, transaction, commit).
+/// the transactions took (statements and commit), the confirmer's syncs and their time, and how
+/// long appends waited in all (queue, transaction, commit, sync).
 #[derive(Debug, Default)]
 pub struct WriterStats {
     pub batches: std::sync::atomic::AtomicU64,
     pub records: std::sync::atomic::AtomicU64,
     pub write_nanos: std::sync::atomic::AtomicU64,
     pub append_nanos: std::sync::atomic::AtomicU64,
-    /// Syncs of the SQLite write-ahead log by the confirmer, and the time they took.
+    /// The confirmer's syncs (SQLite log fdatasync, PostgreSQL flushed commit) and their time.
     pub syncs: std::sync::atomic::AtomicU64,
     pub sync_nanos: std::sync::atomic::AtomicU64,
 }
@@ -566,6 +568,11 @@ pub(crate) fn stamp(t: chrono::DateTime<chrono::Utc>) -> String {
 /// party again within it leaves the row (and its database page) untouched. Every screening is in
 /// the audit trail whatever this is.
 pub const PARTY_LAST_SCREENED_RESOLUTION: chrono::TimeDelta = chrono::TimeDelta::hours(1);
+
+/// Stored parties last screened before this stamp are rewritten when screened again.
+pub(crate) fn party_rewrite_cutoff() -> String {
+    stamp(chrono::Utc::now() - PARTY_LAST_SCREENED_RESOLUTION)
+}
 
 fn random_hex(bytes: usize) -> String {
     use rand::RngCore;
