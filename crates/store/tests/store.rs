@@ -775,50 +775,28 @@ both!(
                 }),
                 cases: vec![],
             };
-            store
-                .append(rec(0), screening(r#"{"name":"Acme Trading"}"#))
-                .await
-                .unwrap();
-            let first = ctx
-                .text("SELECT last_screened FROM parties WHERE party_key = 'p1'")
-                .await;
+            let screen = |i: usize, query: &str| store.append(rec(i), screening(query));
+            let screen = |i, query| async move { screen(i, query).await.unwrap() };
+            let last_screened =
+                || ctx.text("SELECT last_screened FROM parties WHERE party_key = 'p1'");
+            screen(0, r#"{"name":"Acme Trading"}"#).await;
+            let first = last_screened().await;
             // Unchanged and screened within the hour: the row is left alone.
-            store
-                .append(rec(1), screening(r#"{"name":"Acme Trading"}"#))
-                .await
-                .unwrap();
-            let second = ctx
-                .text("SELECT last_screened FROM parties WHERE party_key = 'p1'")
-                .await;
+            screen(1, r#"{"name":"Acme Trading"}"#).await;
+            let second = last_screened().await;
             assert_eq!(first, second);
             // A changed query is written at once.
-            store
-                .append(
-                    rec(2),
-                    screening(r#"{"name":"Acme Trading","country":"CN"}"#),
-                )
-                .await
-                .unwrap();
+            screen(2, r#"{"name":"Acme Trading","country":"CN"}"#).await;
             let query = ctx
                 .text("SELECT query FROM parties WHERE party_key = 'p1'")
                 .await;
             assert!(query.contains("CN"), "{query}");
-            let third = ctx
-                .text("SELECT last_screened FROM parties WHERE party_key = 'p1'")
-                .await;
+            let third = last_screened().await;
             assert!(third > first, "{third} after {first}");
             // A row last screened more than an hour ago is brought up to date.
             ctx.exec("UPDATE parties SET last_screened = '2000-01-01T00:00:00.000000Z' WHERE party_key = 'p1'").await;
-            store
-                .append(
-                    rec(3),
-                    screening(r#"{"name":"Acme Trading","country":"CN"}"#),
-                )
-                .await
-                .unwrap();
-            let fourth = ctx
-                .text("SELECT last_screened FROM parties WHERE party_key = 'p1'")
-                .await;
+            screen(3, r#"{"name":"Acme Trading","country":"CN"}"#).await;
+            let fourth = last_screened().await;
             assert!(fourth >= third, "{fourth}");
             assert_eq!(store.parties().await.unwrap().len(), 1);
             assert!(store.verify().await.unwrap().ok);
