@@ -175,28 +175,32 @@ struct OovCache {
 }
 
 impl OovCache {
-    fn bind(&mut self, screener: u64) {
+    /// Readies the cache for a token of `screener`: emptied if it held another screener's
+    /// tokens, and `key` set to the token's script, text and alternative readings.
+    fn prepare<'a>(
+        &mut self,
+        screener: u64,
+        script: Script,
+        text: &str,
+        alts: impl Iterator<Item = &'a str>,
+    ) {
         if self.screener != screener {
             self.infos.clear();
             self.map.clear();
             self.screener = screener;
+        }
+        self.key.clear();
+        self.key.push(char::from(b'A' + script as u8));
+        self.key.push_str(text);
+        for a in alts {
+            self.key.push('\0');
+            self.key.push_str(a);
         }
     }
 }
 
 thread_local! {
     static OOV: RefCell<OovCache> = RefCell::new(OovCache::default());
-}
-
-/// The cache key of a token: script, text, alternative readings.
-fn oov_key<'a>(key: &mut String, script: Script, text: &str, alts: impl Iterator<Item = &'a str>) {
-    key.clear();
-    key.push(char::from(b'A' + script as u8));
-    key.push_str(text);
-    for a in alts {
-        key.push('\0');
-        key.push_str(a);
-    }
 }
 
 /// A query token's features: the vocabulary's, or computed (shared with the thread's cache).
@@ -883,9 +887,8 @@ impl Screener {
         OOV.with(|c| {
             let mut c = c.borrow_mut();
             let c = &mut *c;
-            c.bind(self.id);
-            oov_key(
-                &mut c.key,
+            c.prepare(
+                self.id,
                 t.script,
                 &t.text,
                 t.alts.iter().map(|a| a.text.as_str()),
@@ -977,9 +980,8 @@ impl Screener {
         OOV.with(|c| {
             let mut c = c.borrow_mut();
             let c = &mut *c;
-            c.bind(self.id);
-            oov_key(
-                &mut c.key,
+            c.prepare(
+                self.id,
                 t.script,
                 &t.text,
                 t.alts.iter().map(String::as_str),
